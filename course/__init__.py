@@ -1,1 +1,92 @@
-"""Pipeline Academy."""
+"""Pipeline Academy: a course platform for B2B sales pipeline management."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, render_template, request
+
+from . import config
+from .catalog import load_catalog
+from .extensions import csrf, db, login_manager, migrate
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, the course catalog, blueprints, CLI, error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    register_extensions(app)
+    app.extensions["catalog"] = load_catalog(app.config["CONTENT_DIR"], app.config["QUIZ_DIR"])
+    register_blueprints(app)
+    register_error_pages(app)
+    register_security_headers(app)
+    from .cli import register_cli
+    from .templating import register_template_helpers
+
+    register_template_helpers(app)
+
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (models must be known before migrations run)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import api, auth, lessons, quizzes
+
+    for module in (auth, lessons, quizzes, api):
+        app.register_blueprint(module.bp)
+
+
+def register_error_pages(app: Flask) -> None:
+    def page(code: int, title: str, text: str):  # type: ignore[no-untyped-def]
+        def handler(error: Exception):  # type: ignore[no-untyped-def]
+            if request.path.startswith("/api/"):
+                return {"errors": {"request": title}}, code
+            return render_template("error.html", code=code, title=title, text=text), code
+        return handler
+
+    app.register_error_handler(403, page(403, "Not allowed", "Your account cannot open this page."))
+    app.register_error_handler(404, page(404, "Page not found",
+                                         "There is nothing at this address. It may have moved."))
+    app.register_error_handler(405, page(405, "Method not allowed", "This address does not accept that request."))
+    app.register_error_handler(500, page(500, "Something went wrong",
+                                         "We could not finish that. The error has been logged; please try again."))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        from werkzeug.exceptions import HTTPException
+
+        if isinstance(error, HTTPException):
+            return error
+        logging.getLogger(__name__).exception("Unhandled error on %s", request.path)
+        db.session.rollback()
+        return page(500, "Something went wrong",
+                    "We could not finish that. The error has been logged; please try again.")(error)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response

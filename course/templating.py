@@ -1,0 +1,63 @@
+"""Helpers every template can call: the menu, exercise slots, names of quizzes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, render_template, url_for
+from markupsafe import Markup
+from flask_login import current_user
+
+from .catalog import Directive
+from .extensions import current_catalog
+
+ANYONE = ("anonymous", "learner", "trainer", "manager", "admin")
+SIGNED_IN = ("learner", "trainer", "manager", "admin")
+
+# (label, endpoint, roles that see it), in menu order
+MENU = [
+    ("Pipeline sizer", "sizer.page", ANYONE),
+    ("My progress", "lessons.my_progress_page", SIGNED_IN),
+    ("My playbook", "exercises.playbook", SIGNED_IN),
+    ("Cohorts", "cohorts.index", ("trainer", "admin")),
+    ("My team", "review.team", ("manager",)),
+    ("Reviews", "review.queue", ("manager", "trainer")),
+    ("Accounts", "admin.users", ("admin",)),
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    url: str
+
+
+def nav_items() -> list[NavItem]:
+    role = current_user.role if current_user.is_authenticated else "anonymous"
+    return [NavItem(label, endpoint, url_for(endpoint)) for label, endpoint, roles in MENU
+            if role in roles and endpoint in current_app.view_functions]
+
+
+EXERCISE_LABELS = {"journey": "Buying-journey map", "criteria": "Stage criteria",
+                   "sizer": "Pipeline sizing", "cadence": "Coaching cadence"}
+
+
+def exercise_label(kind: str) -> str:
+    return EXERCISE_LABELS.get(kind, kind.title())
+
+
+def render_exercise(directive: Directive) -> Markup:
+    """Render the exercise a lesson embeds where its [[exercise ...]] line stood."""
+    return Markup(render_template(f"exercises/{directive.kind}.html",
+                                  directive=directive, options=dict(directive.options)))
+
+
+def quiz_title(slug: str) -> str:
+    quiz = current_catalog().quizzes.get(slug)
+    return quiz.title if quiz else slug
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(nav_items=nav_items, exercise_label=exercise_label,
+                                 render_exercise=render_exercise, quiz_title=quiz_title)

@@ -1,0 +1,85 @@
+"""Shared fixtures: an app on a clean database per test, clients, users and sign-in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from itertools import count
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from course import create_app
+from course.extensions import db
+from course.models import User
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PASSWORD = "correct horse battery"
+
+
+def app_settings(**extra: object) -> dict[str, object]:
+    settings: dict[str, object] = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # cheap hashing keeps the suite fast
+        "CONTENT_DIR": str(FIXTURES / "content"),
+        "QUIZ_DIR": str(FIXTURES / "quizzes"),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or "sqlite://",
+    }
+    if settings["SQLALCHEMY_DATABASE_URI"] == "sqlite://":
+        from sqlalchemy.pool import StaticPool
+
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": StaticPool,
+                                                 "connect_args": {"check_same_thread": False}}
+    settings.update(extra)
+    return settings
+
+
+@pytest.fixture
+def app() -> Iterator[Flask]:
+    app = create_app(app_settings())
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()  # an open transaction would block DROP on PostgreSQL
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    numbers = count(1)
+
+    def make(role: str = "learner", email: str | None = None, name: str | None = None,
+             manager: User | None = None, password: str = PASSWORD) -> User:
+        from course.auth import create_user
+
+        n = next(numbers)
+        user = create_user(email or f"{role}{n}@example.com", name or f"{role.title()} {n}",
+                           password, role, manager)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
+    def sign_in(user: User, password: str = PASSWORD) -> FlaskClient:
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, "sign-in failed in a fixture"
+        return client
+
+    return sign_in
