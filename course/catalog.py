@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .content_render import render_markdown
+from .glossary import Reference, Term, load_entries
 from .yaml_lines import LineIndex, load_with_lines
 
 LESSON_NAME = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -115,6 +116,8 @@ class Quiz:
 class Catalog:
     lessons: tuple[Lesson, ...]
     quizzes: dict[str, Quiz] = field(default_factory=dict)
+    glossary: tuple[Term, ...] = ()
+    references: tuple[Reference, ...] = ()
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
@@ -136,10 +139,15 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Catalog:
     problems: list[Problem] = []
     quizzes = _load_quizzes(Path(quiz_dir), problems)
     lessons = _load_lessons(Path(content_dir), problems)
+    glossary = load_entries(Path(content_dir) / "glossary.yml", _adder, problems, "term")
+    references = load_entries(Path(content_dir) / "references.yml", _adder, problems, "reference")
     _check_lessons(lessons, quizzes, problems)
+    _check_links(lessons, glossary, problems)
     if problems:
         raise ContentError(problems)
-    return Catalog(lessons=tuple(sorted(lessons, key=lambda le: le.number)), quizzes=quizzes)
+    return Catalog(lessons=tuple(sorted(lessons, key=lambda le: le.number)), quizzes=quizzes,
+                   glossary=tuple(sorted(glossary, key=lambda t: t.term.lower())),
+                   references=references)
 
 
 # --- lessons -------------------------------------------------------------------------------
@@ -284,6 +292,27 @@ def _check_lessons(lessons: list[Lesson], quizzes: dict[str, Quiz], problems: li
         seen[lesson.slug] = lesson.number
         if lesson.quiz and lesson.quiz not in quizzes:
             problems.append(Problem(lesson.source, None, f"the quiz '{lesson.quiz}' does not exist (no quizzes/{lesson.quiz}.yml)"))
+
+
+LINK = re.compile(r'href="(/[^"]*)"')
+PAGES = ("/glossary", "/references", "/course", "/progress")  # grow this as pages are added
+
+
+def _check_links(lessons: list[Lesson], glossary: tuple[Term, ...], problems: list[Problem]) -> None:
+    """Every link to a lesson or a glossary term must lead somewhere."""
+    slugs = {lesson.slug for lesson in lessons}
+    terms = {t.id for t in glossary}
+    for lesson in lessons:
+        for part in lesson.parts:
+            for target in LINK.findall(part) if isinstance(part, str) else ():
+                path, _, anchor = target.partition("#")
+                if path.startswith("/lessons/") and path.removeprefix("/lessons/") not in slugs:
+                    problems.append(Problem(lesson.source, None, f"the link {target} names no lesson"))
+                elif path == "/glossary" and anchor and anchor not in terms:
+                    problems.append(Problem(lesson.source, None, f"the link {target} names no glossary term"))
+                elif path not in PAGES \
+                        and not path.startswith("/lessons/"):
+                    problems.append(Problem(lesson.source, None, f"the link {target} leads to no page of the course"))
 
 
 # --- quizzes -------------------------------------------------------------------------------

@@ -37,8 +37,12 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
 
 
 @click.command("seed-demo")
-def seed_demo_command() -> None:
-    """Add the demo accounts and a demo cohort; running it again changes nothing."""
+@click.option("--if-empty", is_flag=True, help="Only seed a database that has no accounts yet.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Add the demo accounts and a demo team; running it again changes nothing."""
+    if if_empty and count_users():
+        click.echo("The database has accounts already; demo data left as it is.")
+        return
     created = seed_demo()
     click.echo(f"Demo data ready ({created} new accounts). Password for every demo account: pipeline-demo")
 

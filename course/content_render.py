@@ -36,3 +36,9 @@ def _headings(tokens: list[dict[str, object]]):  # type: ignore[no-untyped-def]
 
 def _plain(name: str) -> str:
     return nh3.clean(name, tags=set()).replace("&amp;", "&")
+
+
+def render_inline(text: str) -> str:
+    """Render a short Markdown text (a definition) to safe HTML without a wrapping paragraph."""
+    html, _ = render_markdown(text)
+    return html.strip().removeprefix("<p>").removesuffix("</p>")

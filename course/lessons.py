@@ -56,3 +56,14 @@ def complete(slug: str):  # type: ignore[no-untyped-def]
 def my_progress_page():  # type: ignore[no-untyped-def]
     return render_template("lessons/progress.html", progress=my_progress(),
                            attempts=attempts_of(current_user.id))
+
+
+@bp.get("/glossary")
+def glossary():  # type: ignore[no-untyped-def]
+    return render_template("lessons/glossary.html", terms=catalog().glossary,
+                           lessons={le.slug: le for le in catalog().lessons})
+
+
+@bp.get("/references")
+def references():  # type: ignore[no-untyped-def]
+    return render_template("lessons/references.html", references=catalog().references)

@@ -18,6 +18,7 @@ SIGNED_IN = ("learner", "trainer", "manager", "admin")
 MENU = [
     ("Pipeline sizer", "sizer.page", ANYONE),
     ("My progress", "lessons.my_progress_page", SIGNED_IN),
+    ("Glossary", "lessons.glossary", ANYONE),
     ("My playbook", "exercises.playbook", SIGNED_IN),
     ("Cohorts", "cohorts.index", ("trainer", "admin")),
     ("My team", "review.team", ("manager",)),

@@ -1,0 +1,66 @@
+"""Every route is classified here, and each class is checked: anonymous, wrong role, other's object.
+
+Adding a route without adding it to ROUTES fails `test_every_route_is_classified`, so no page can
+ship without an authorization test.
+"""
+
+import pytest
+from werkzeug.test import EnvironBuilder  # a public POST route is probed with a valid JSON body
+
+PUBLIC, SIGNED_IN = "public", "signed-in"
+
+# rule -> (methods to probe, who may use it, example URL)
+ROUTES = {
+    "/": ("GET", PUBLIC, "/"),
+    "/course": ("GET", PUBLIC, "/course"),
+    "/register": ("GET", PUBLIC, "/register"),
+    "/login": ("GET", PUBLIC, "/login"),
+    "/healthz": ("GET", PUBLIC, "/healthz"),
+    "/api/v1/openapi.json": ("GET", PUBLIC, "/api/v1/openapi.json"),
+    "/api/v1/sizer": ("POST", PUBLIC, EnvironBuilder(
+        "/api/v1/sizer", method="POST",
+        json={"goal": 1000000, "deal_size": 50000, "win_rate": 0.2, "cycle_days": 120})),
+    "/api/v1/criteria/check": ("POST", PUBLIC, EnvironBuilder(
+        "/api/v1/criteria/check", method="POST",
+        json={"stages": [{"name": "Qualify", "entry": ["Sponsor named the economic buyer"],
+                          "exit": ["Economic buyer approved the problem statement"]}]})),
+    "/glossary": ("GET", PUBLIC, "/glossary"),
+    "/references": ("GET", PUBLIC, "/references"),
+    "/static/<path:filename>": ("GET", PUBLIC, "/static/site.css"),
+    "/logout": ("POST", SIGNED_IN, "/logout"),
+    "/progress": ("GET", SIGNED_IN, "/progress"),
+    "/lessons/<slug>": ("GET", SIGNED_IN, "/lessons/first-steps"),
+    "/lessons/<slug>/complete": ("POST", SIGNED_IN, "/lessons/first-steps/complete"),
+    "/quizzes/<slug>": ("GET", SIGNED_IN, "/quizzes/first-steps"),
+    "/quizzes/<slug>/attempts": ("GET", SIGNED_IN, "/quizzes/first-steps/attempts"),
+    # someone else's attempt is a 404: tests/test_quizzes.py::test_someone_elses_attempt_is_a_404
+    "/quizzes/<slug>/attempts/<int:attempt_id>": ("GET", SIGNED_IN, None),
+}
+
+
+def test_every_route_is_classified(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert rules - set(ROUTES) == set(), "classify the new route in ROUTES"
+    assert set(ROUTES) - rules == set(), "ROUTES names a route that no longer exists"
+
+
+@pytest.mark.parametrize("rule", [r for r, (_, who, url) in ROUTES.items() if who == SIGNED_IN and url])
+def test_anonymous_people_are_sent_to_sign_in(client, rule):
+    method, _, url = ROUTES[rule]
+    response = client.open(url, method=method)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("rule", [r for r, (_, who, url) in ROUTES.items() if who == PUBLIC])
+def test_public_pages_open_without_an_account(client, rule):
+    method, _, url = ROUTES[rule]
+    assert client.open(url, method=method).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["learner", "trainer", "manager", "admin"])
+def test_every_role_can_learn(client, make_user, login, role):
+    login(make_user(role))
+    for rule, (method, who, url) in ROUTES.items():
+        if who == SIGNED_IN and url and method == "GET":
+            assert client.get(url).status_code == 200, rule
