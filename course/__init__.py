@@ -48,9 +48,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, auth, lessons, quizzes
+    from . import api, auth, lessons, quizzes, sizer
 
-    for module in (auth, lessons, quizzes, api):
+    for module in (auth, lessons, quizzes, api, sizer):
         app.register_blueprint(module.bp)
 
 

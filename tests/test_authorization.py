@@ -25,6 +25,7 @@ ROUTES = {
         json={"stages": [{"name": "Qualify", "entry": ["Sponsor named the economic buyer"],
                           "exit": ["Economic buyer approved the problem statement"]}]})),
     "/glossary": ("GET", PUBLIC, "/glossary"),
+    "/sizer": ("GET", PUBLIC, "/sizer"),
     "/references": ("GET", PUBLIC, "/references"),
     "/static/<path:filename>": ("GET", PUBLIC, "/static/site.css"),
     "/logout": ("POST", SIGNED_IN, "/logout"),
