@@ -170,7 +170,8 @@ def _load_lesson(path: Path, problems: list[Problem]) -> Lesson | None:
     where = str(path)
     name = LESSON_NAME.match(path.name)
     if not name:
-        problems.append(Problem(where, None, "a lesson file is named NN-slug.md, e.g. 03-mapping-the-buying-journey.md"))
+        problems.append(Problem(where, None,
+                                "a lesson file is named NN-slug.md, e.g. 03-mapping-the-buying-journey.md"))
         return None
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---\n"):
@@ -239,7 +240,7 @@ def _lesson_fields(meta: Any, file_slug: str, where: str, lines: LineIndex,
     if any(p.path == where for p in problems):
         return None
     return {"slug": slug, "title": meta["title"].strip(), "minutes": minutes,
-            "summary": meta["summary"].strip(), "objectives": tuple(o.strip() for o in objectives),
+            "summary": meta["summary"].strip(), "objectives": tuple(o.strip() for o in objectives or ()),
             "quiz": quiz, "exercises": tuple(exercises)}
 
 
@@ -273,13 +274,14 @@ def _parse_directive(line: str, where: str, number: int, problems: list[Problem]
         return None
     kind = match.group("kind")
     if kind not in EXERCISE_KINDS:
-        problems.append(Problem(where, number, f"unknown exercise kind '{kind}' (known: {', '.join(sorted(EXERCISE_KINDS))})"))
+        known = ", ".join(sorted(EXERCISE_KINDS))
+        problems.append(Problem(where, number, f"unknown exercise kind '{kind}' (known: {known})"))
         return None
-    options = tuple(tuple(opt.split("=", 1)) for opt in match.group("opts").split())
+    options = tuple((key, value) for key, _, value in (o.partition("=") for o in match.group("opts").split()))
     for key, _ in options:
         if key not in EXERCISE_KINDS[kind]:
             problems.append(Problem(where, number, f"the {kind} exercise has no option '{key}'"))
-    return Directive(kind, options)  # type: ignore[arg-type]
+    return Directive(kind, options)
 
 
 def _check_lessons(lessons: list[Lesson], quizzes: dict[str, Quiz], problems: list[Problem]) -> None:
@@ -291,7 +293,8 @@ def _check_lessons(lessons: list[Lesson], quizzes: dict[str, Quiz], problems: li
             problems.append(Problem(lesson.source, None, f"two lessons share the number {lesson.number:02d}"))
         seen[lesson.slug] = lesson.number
         if lesson.quiz and lesson.quiz not in quizzes:
-            problems.append(Problem(lesson.source, None, f"the quiz '{lesson.quiz}' does not exist (no quizzes/{lesson.quiz}.yml)"))
+            problems.append(Problem(lesson.source, None,
+                                    f"the quiz '{lesson.quiz}' does not exist (no quizzes/{lesson.quiz}.yml)"))
 
 
 LINK = re.compile(r'href="(/[^"]*)"')
@@ -353,7 +356,7 @@ def _quiz(slug: str, data: Any, add: Any) -> Quiz | None:
         add(("questions",), f"two questions share the id '{dup}'")
     if None in questions or add.count():
         return None
-    return Quiz(slug, data["title"].strip(), mark, tuple(q for q in questions if q))
+    return Quiz(slug, data["title"].strip(), data["pass_mark"], tuple(q for q in questions if q))
 
 
 def _question(i: int, q: Any, add: Any) -> Question | None:
@@ -388,7 +391,7 @@ def _question(i: int, q: Any, add: Any) -> Question | None:
             add((*at, "tolerance"), f"question {i + 1}: 'tolerance' must be a number of 0 or more")
     if add.count() > before:
         return None
-    return Question(qid, kind, q["prompt"].strip(), q["explanation"].strip(), options,
+    return Question(str(qid), str(kind), q["prompt"].strip(), q["explanation"].strip(), options,
                     float(answer) if answer is not None else None, float(tolerance),
                     str(q.get("unit", "")))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, render_template, url_for
-from markupsafe import Markup
 from flask_login import current_user
+from markupsafe import Markup
 
 from .catalog import Directive
 from .extensions import current_catalog

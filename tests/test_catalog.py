@@ -131,7 +131,8 @@ QUIZ_MISTAKES = [
     (GOOD_QUIZ.replace("kind: single", "kind: multiple").replace("        correct: true\n", ""),
      "'multiple' so at least one option must be correct"),
     (GOOD_QUIZ.replace("    explanation: Because A.\n", ""), "question 1 needs a 'explanation'"),
-    (GOOD_QUIZ.replace("feedback: Not B.", "feedback: no"), "intro.yml:11: question 1, option 2: 'feedback' must be text"),
+    (GOOD_QUIZ.replace("feedback: Not B.", "feedback: no"),
+     "intro.yml:11: question 1, option 2: 'feedback' must be text"),
     (GOOD_QUIZ.replace("  - id: q1", "  - id: Q 1"), "needs an 'id' of lower-case words"),
     (GOOD_QUIZ + GOOD_QUIZ.split("questions:\n")[1], "two questions share the id 'q1'"),
     ("title: T\npass_mark: 50\nquestions:\n  - id: n\n    kind: numeric\n    prompt: P\n    explanation: E\n"

@@ -595,7 +595,7 @@ def _stage_result(
     stage: StageInput, gap: Fraction, wins_per_day: Fraction, deal_size: Fraction
 ) -> StageResult:
     probability = stage.win_probability
-    if stage.days_in_stage is None:
+    if stage.days_in_stage is None:  # noqa: SIM108  (the comment below needs the else branch)
         count = None
     else:
         # Little's law per stage: deals entering per day (wins / p) times days spent there.

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
 from flask import Flask
+from werkzeug.serving import make_server
 
 from course import create_app
 from course.config import ROOT

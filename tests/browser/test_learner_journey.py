@@ -6,7 +6,7 @@ from tests.browser.conftest import assert_accessible
 
 
 def answer_quiz_correctly(page, quiz) -> None:  # type: ignore[no-untyped-def]
-    for number, q in enumerate(quiz.questions, start=1):
+    for q in quiz.questions:
         block = page.locator(f"#q-{q.id}")
         if q.kind == "numeric":
             block.get_by_label("Your answer").fill(f"{q.answer:f}".rstrip("0").rstrip("."))
