@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask
 
 from . import config
 from .catalog import load_catalog
+from .errors import register_error_pages
 from .extensions import csrf, db, login_manager, migrate
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -52,33 +52,6 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth, lessons, quizzes, api, sizer):
         app.register_blueprint(module.bp)
-
-
-def register_error_pages(app: Flask) -> None:
-    def page(code: int, title: str, text: str):  # type: ignore[no-untyped-def]
-        def handler(error: Exception):  # type: ignore[no-untyped-def]
-            if request.path.startswith("/api/"):
-                return {"errors": {"request": title}}, code
-            return render_template("error.html", code=code, title=title, text=text), code
-        return handler
-
-    app.register_error_handler(403, page(403, "Not allowed", "Your account cannot open this page."))
-    app.register_error_handler(404, page(404, "Page not found",
-                                         "There is nothing at this address. It may have moved."))
-    app.register_error_handler(405, page(405, "Method not allowed", "This address does not accept that request."))
-    app.register_error_handler(500, page(500, "Something went wrong",
-                                         "We could not finish that. The error has been logged; please try again."))
-
-    @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
-        from werkzeug.exceptions import HTTPException
-
-        if isinstance(error, HTTPException):
-            return error
-        logging.getLogger(__name__).exception("Unhandled error on %s", request.path)
-        db.session.rollback()
-        return page(500, "Something went wrong",
-                    "We could not finish that. The error has been logged; please try again.")(error)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -94,3 +94,31 @@ def test_seed_demo_if_empty_leaves_a_used_database_alone(runner, make_user):
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "left as it is" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_an_expired_form_can_be_sent_again_without_losing_what_was_typed(make_user):
+    from course import create_app
+    from tests.conftest import PASSWORD, app_settings
+
+    app = create_app(app_settings(WTF_CSRF_ENABLED=True))
+    with app.app_context():
+        db.create_all()
+        client = app.test_client()
+        response = client.post("/quizzes/first-steps", data={"csrf_token": "stale", "coverage-20": "5",
+                                                             "good-criteria": ["0", "1"]})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and "This page had expired" in page
+        assert 'name="coverage-20" value="5"' in page and page.count('name="good-criteria"') == 2
+        assert 'action="/quizzes/first-steps"' in page
+        login = client.post("/login", data={"csrf_token": "stale", "email": "a@example.com",
+                                            "password": PASSWORD})
+        assert PASSWORD not in login.get_data(as_text=True)  # passwords are never echoed
+        db.session.remove()
+        db.drop_all()
+
+
+def test_a_405_keeps_its_allow_header_and_other_errors_are_styled(client):
+    response = client.post("/course")
+    assert "GET" in response.headers["Allow"]
+    big = client.post("/api/v1/sizer", data=b"x" * 70_000, content_type="application/json")
+    assert big.status_code == 413 and "errors" in big.get_json()
