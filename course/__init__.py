@@ -48,9 +48,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, auth, lessons, quizzes, sizer
+    from . import api, auth, exercises, lessons, quizzes, sizer
 
-    for module in (auth, lessons, quizzes, api, sizer):
+    for module in (auth, lessons, quizzes, api, sizer, exercises):
         app.register_blueprint(module.bp)
 
 

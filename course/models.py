@@ -82,3 +82,56 @@ class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+WORK_STATUSES = ("draft", "submitted", "needs_revision", "resubmitted", "approved")
+
+
+class ExerciseWork(db.Model):  # type: ignore[name-defined,misc]
+    """One person's work on one exercise: the current draft, and its submitted versions.
+
+    `version` rises on every save, so two tabs cannot overwrite each other unseen.
+    """
+
+    __tablename__ = "exercise_work"
+    __table_args__ = (sa.UniqueConstraint("user_id", "kind"), sa.Index("ix_exercise_work_status", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submissions: Mapped[list["Submission"]] = relationship(
+        back_populates="work", order_by="Submission.number", cascade="all, delete-orphan")
+
+
+class Submission(db.Model):  # type: ignore[name-defined,misc]
+    """A frozen version of an exercise, as it was when submitted for review. Never changed."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (sa.UniqueConstraint("work_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise_work.id"), index=True)
+    number: Mapped[int]
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    work: Mapped[ExerciseWork] = relationship(back_populates="submissions")
+
+
+class SizerScenario(db.Model):  # type: ignore[name-defined,misc]
+    """A named set of sizer inputs a person saved, exactly as typed into the form."""
+
+    __tablename__ = "sizer_scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    inputs: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -59,6 +59,21 @@ def quiz_title(slug: str) -> str:
     return quiz.title if quiz else slug
 
 
+def exercise_spec(kind: str):  # type: ignore[no-untyped-def]
+    from .exercise_kinds import REGISTRY
+
+    return REGISTRY[kind]
+
+
+def my_work(kind: str):  # type: ignore[no-untyped-def]
+    from .exercises import work_for
+
+    return work_for(current_user.id, kind) if current_user.is_authenticated else None
+
+
 def register_template_helpers(app: Flask) -> None:
+    from .diffing import diff
+
     app.jinja_env.globals.update(nav_items=nav_items, exercise_label=exercise_label,
-                                 render_exercise=render_exercise, quiz_title=quiz_title)
+                                 render_exercise=render_exercise, quiz_title=quiz_title,
+                                 exercise_spec=exercise_spec, my_work=my_work, diff=diff)

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from course import create_app
 from course.extensions import db
 from course.models import User
+from tests import note_kind  # noqa: F401  (registers the test-only "note" exercise kind)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "correct horse battery"
@@ -41,11 +42,19 @@ def app_settings(**extra: object) -> dict[str, object]:
 @pytest.fixture
 def app() -> Iterator[Flask]:
     app = create_app(app_settings())
+    add_test_templates(app)
     with app.app_context():
         db.create_all()
         yield app
         db.session.remove()  # an open transaction would block DROP on PostgreSQL
         db.drop_all()
+
+
+def add_test_templates(app: Flask) -> None:
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    app.jinja_loader  # noqa: B018  (creates the default loader before it is wrapped)
+    app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, FileSystemLoader(FIXTURES / "templates")])
 
 
 @pytest.fixture

@@ -34,6 +34,11 @@ ROUTES = {
     "/lessons/<slug>/complete": ("POST", SIGNED_IN, "/lessons/first-steps/complete"),
     "/quizzes/<slug>": ("GET", SIGNED_IN, "/quizzes/first-steps"),
     "/quizzes/<slug>/attempts": ("GET", SIGNED_IN, "/quizzes/first-steps/attempts"),
+    # exercise work is always the signed-in person's own: no id in the address, nobody else's to reach
+    "/exercises/<kind>": ("GET", SIGNED_IN, "/exercises/note"),
+    "/exercises/<kind>/submit": ("POST", SIGNED_IN, "/exercises/note/submit"),
+    "/exercises/<kind>/versions/<int:number>": ("GET", SIGNED_IN, None),  # test_exercises.py
+    "/exercises/<kind>/compare": ("GET", SIGNED_IN, None),  # test_exercises.py
     # someone else's attempt is a 404: tests/test_quizzes.py::test_someone_elses_attempt_is_a_404
     "/quizzes/<slug>/attempts/<int:attempt_id>": ("GET", SIGNED_IN, None),
 }
