@@ -22,9 +22,28 @@ bp = Blueprint("auth", __name__)
 PASSWORD_RULE = "At least 10 characters. A short sentence is easy to remember and hard to guess."
 
 
+RESUME = "resume:"  # prefix of the fields a sign-in carries for a form posted while signed out
+SECRET_FIELDS = {"password", "confirm", "csrf_token"}
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def unauthorized():  # type: ignore[no-untyped-def]
+    """Send people to sign in; a form posted by someone signed out rides along, so nothing is lost."""
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": "signed_out", "message": "Sign in again to save."}, 401
+    if request.method == "POST" and request.form:
+        fields = [(RESUME + k, v) for k, values in request.form.lists() if k not in SECRET_FIELDS
+                  for v in values]
+        flash("Your session ended. Sign in again and what you sent will not be lost.", "info")
+        return render_template("auth/login.html", form=LoginForm(formdata=None), resume=fields,
+                               next=request.path), 401
+    flash(login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def role_required(*roles: str):  # type: ignore[no-untyped-def]
@@ -111,11 +130,17 @@ def login():  # type: ignore[no-untyped-def]
             db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
             db.session.commit()
             login_user(user, remember=form.remember.data)
+            resume = [(k.removeprefix(RESUME), v) for k, vs in request.form.lists() if k.startswith(RESUME)
+                      for v in vs]
+            if resume and _safe_next():
+                return render_template("expired_form.html", action=_safe_next(), fields=resume,
+                                       signed_in_again=True)
             return redirect(_safe_next() or url_for("lessons.course_map"))
         db.session.add(LoginFailure(email=email))
         db.session.commit()
         form.password.errors.append("That email and password do not match an account.")
-    return render_template("auth/login.html", form=form)
+    resume = [(k, v) for k, vs in request.form.lists() if k.startswith(RESUME) for v in vs]
+    return render_template("auth/login.html", form=form, resume=resume)
 
 
 @bp.post("/logout")

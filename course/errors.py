@@ -8,6 +8,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .auth import SECRET_FIELDS
 from .extensions import db
 
 TEXTS = {
@@ -18,8 +19,6 @@ TEXTS = {
     413: ("Too much at once", "What was sent is larger than this page accepts."),
     500: ("Something went wrong", "We could not finish that. The error has been logged; please try again."),
 }
-# Fields never echoed back into a page, even to rescue a form.
-SECRET_FIELDS = {"password", "confirm", "csrf_token"}
 
 
 def register_error_pages(app: Flask) -> None:

@@ -108,3 +108,26 @@ def test_unknown_kinds_and_versions_are_404(client, make_user, login):
     client.get("/exercises/note")
     assert client.get("/exercises/note/versions/9").status_code == 404
     assert client.get("/exercises/note/compare?a=9&b=draft").status_code == 404
+
+
+def test_a_draft_posted_after_the_session_ended_survives_signing_in_again(client, make_user):
+    user = make_user()
+    response = client.post("/exercises/note", data={"version": "1", "title": "Typed while signed out",
+                                                     "line": ["kept"]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401 and "Sign in" in page
+    assert 'name="resume:title" value="Typed while signed out"' in page
+    login = client.post("/login?next=/exercises/note", data={
+        "email": user.email, "password": "correct horse battery",
+        "resume:title": "Typed while signed out", "resume:line": "kept", "resume:version": "1"})
+    resend = login.get_data(as_text=True)
+    assert "Welcome back" in resend and 'action="/exercises/note"' in resend
+    assert 'name="title" value="Typed while signed out"' in resend and "correct horse" not in resend
+    client.get("/exercises/note")  # the draft exists now, at version 1
+    client.post("/exercises/note", data={"version": "1", "title": "Typed while signed out", "line": ["kept"]})
+    assert work(user).data == {"title": "Typed while signed out", "lines": ["kept"]}
+
+
+def test_autosave_while_signed_out_answers_401_json(client):
+    response = client.post("/exercises/note", data={"title": "x"}, headers={"Accept": "application/json"})
+    assert response.status_code == 401 and response.get_json()["error"] == "signed_out"
