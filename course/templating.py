@@ -19,7 +19,7 @@ MENU = [
     ("Pipeline sizer", "sizer.page", ANYONE),
     ("My progress", "lessons.my_progress_page", SIGNED_IN),
     ("Glossary", "lessons.glossary", ANYONE),
-    ("My playbook", "exercises.playbook", SIGNED_IN),
+    ("My playbook", "playbook.page", SIGNED_IN),
     ("Cohorts", "cohorts.index", ("trainer", "admin")),
     ("My team", "review.team", ("manager",)),
     ("Reviews", "review.queue", ("manager", "trainer")),
@@ -54,6 +54,11 @@ def render_exercise(directive: Directive) -> Markup:
                                   directive=directive, options=dict(directive.options)))
 
 
+def lesson_title(slug: str) -> str:
+    lesson = current_catalog().lesson(slug)
+    return lesson.title if lesson else slug
+
+
 def quiz_title(slug: str) -> str:
     quiz = current_catalog().quizzes.get(slug)
     return quiz.title if quiz else slug
@@ -75,5 +80,5 @@ def register_template_helpers(app: Flask) -> None:
     from .diffing import diff
 
     app.jinja_env.globals.update(nav_items=nav_items, exercise_label=exercise_label,
-                                 render_exercise=render_exercise, quiz_title=quiz_title,
+                                 render_exercise=render_exercise, quiz_title=quiz_title, lesson_title=lesson_title,
                                  exercise_spec=exercise_spec, my_work=my_work, diff=diff)

@@ -39,6 +39,8 @@ ROUTES = {
     "/exercises/<kind>/submit": ("POST", SIGNED_IN, "/exercises/note/submit"),
     "/exercises/<kind>/versions/<int:number>": ("GET", SIGNED_IN, None),  # test_exercises.py
     "/exercises/<kind>/compare": ("GET", SIGNED_IN, None),  # test_exercises.py
+    "/playbook": ("GET", SIGNED_IN, "/playbook"),
+    "/playbook.md": ("GET", SIGNED_IN, "/playbook.md"),
     # someone else's attempt is a 404: tests/test_quizzes.py::test_someone_elses_attempt_is_a_404
     "/quizzes/<slug>/attempts/<int:attempt_id>": ("GET", SIGNED_IN, None),
 }
