@@ -48,9 +48,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, auth, exercises, lessons, playbook, quizzes, sizer
+    from . import api, auth, exercises, lessons, playbook, quizzes, scenarios, sizer
 
-    for module in (auth, lessons, quizzes, api, sizer, exercises, playbook):
+    for module in (auth, lessons, quizzes, api, sizer, scenarios, exercises, playbook):
         app.register_blueprint(module.bp)
 
 

@@ -364,7 +364,7 @@ def words(res: SizerResult, inp: SizerInput) -> Words:
 # The page
 
 
-def _page_context(args: Mapping[str, str]) -> dict[str, object]:
+def page_context(args: Mapping[str, str]) -> dict[str, object]:
     form = read_form(args)
     editing = "add_stage" in args  # changing rows is not asking for a result yet
     submitted = any(name in args for name in TOP_NAMES)
@@ -381,7 +381,7 @@ def _page_context(args: Mapping[str, str]) -> dict[str, object]:
 
 @bp.get("/sizer")
 def page():  # type: ignore[no-untyped-def]
-    context = _page_context(request.args)
+    context = page_context(request.args)
     if request.args.get("partial"):
         return render_template("sizer/_result.html", partial=True, **context)
     return render_template("sizer/page.html", **context)

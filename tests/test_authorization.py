@@ -40,6 +40,12 @@ ROUTES = {
     "/exercises/<kind>/versions/<int:number>": ("GET", SIGNED_IN, None),  # test_exercises.py
     "/exercises/<kind>/compare": ("GET", SIGNED_IN, None),  # test_exercises.py
     "/playbook": ("GET", SIGNED_IN, "/playbook"),
+    "/sizer/scenarios": ("GET", SIGNED_IN, "/sizer/scenarios"),
+    "/sizer/scenarios/compare": ("GET", SIGNED_IN, "/sizer/scenarios/compare"),
+    # someone else's scenario is a 404: tests/test_scenarios.py::test_someone_elses_scenario_is_a_404_everywhere
+    "/sizer/scenarios/<int:scenario_id>": ("GET", SIGNED_IN, None),
+    "/sizer/scenarios/<int:scenario_id>/delete": ("GET", SIGNED_IN, None),
+    "/sizer/scenarios/<int:scenario_id>/use": ("POST", SIGNED_IN, None),
     "/playbook.md": ("GET", SIGNED_IN, "/playbook.md"),
     # someone else's attempt is a 404: tests/test_quizzes.py::test_someone_elses_attempt_is_a_404
     "/quizzes/<slug>/attempts/<int:attempt_id>": ("GET", SIGNED_IN, None),
