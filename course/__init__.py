@@ -48,9 +48,22 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, auth, exercises, lessons, playbook, quizzes, scenarios, sizer
+    from . import (  # noqa: F401  (importing registers the kinds)
+        api,
+        auth,
+        cadence_exercise,
+        criteria_exercise,
+        exercises,
+        journey_exercise,
+        lessons,
+        playbook,
+        quizzes,
+        scenarios,
+        sizer,
+    )
 
-    for module in (auth, lessons, quizzes, api, sizer, scenarios, exercises, playbook):
+    blueprints = (auth, lessons, quizzes, api, sizer, scenarios, exercises, cadence_exercise, playbook)
+    for module in blueprints:
         app.register_blueprint(module.bp)
 
 

@@ -30,6 +30,9 @@ QUESTION_KINDS = ("single", "multiple", "true_false", "numeric")
 # Exercise kinds a lesson may embed, with the preset options each accepts. The exercise
 # issues add their kind here when its page exists; anything else is a content error.
 EXERCISE_KINDS: dict[str, frozenset[str]] = {
+    "cadence": frozenset(),
+    "criteria": frozenset(),
+    "journey": frozenset(),
     "sizer": frozenset({
         "currency", "goal", "period_days", "days_elapsed", "booked", "deal_size", "win_rate",
         "cycle_days", "slippage", "create_and_close", "naive_multiple", "current_pipeline",

@@ -40,6 +40,8 @@ ROUTES = {
     "/exercises/<kind>/versions/<int:number>": ("GET", SIGNED_IN, None),  # test_exercises.py
     "/exercises/<kind>/compare": ("GET", SIGNED_IN, None),  # test_exercises.py
     "/playbook": ("GET", SIGNED_IN, "/playbook"),
+    # always the signed-in person's own plan: no id in the address
+    "/exercises/cadence/calendar.ics": ("GET", SIGNED_IN, "/exercises/cadence/calendar.ics"),
     "/sizer/scenarios": ("GET", SIGNED_IN, "/sizer/scenarios"),
     "/sizer/scenarios/compare": ("GET", SIGNED_IN, "/sizer/scenarios/compare"),
     # someone else's scenario is a 404: tests/test_scenarios.py::test_someone_elses_scenario_is_a_404_everywhere

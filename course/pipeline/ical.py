@@ -94,7 +94,7 @@ def plan_to_ics(
 def _zone(tz: str) -> ZoneInfo:
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder; very long names are OS errors
         raise InvalidInput(
             {"tz": "Use a time zone name such as Europe/Berlin or America/New_York."}
         ) from None

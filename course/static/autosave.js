@@ -23,7 +23,7 @@
   function save() {
     if (stopped) return;
     say("Saving…");
-    fetch(form.action, {method: "POST", body: new FormData(form), headers: {Accept: "application/json"},
+    fetch(form.getAttribute("action"), {method: "POST", body: new FormData(form), headers: {Accept: "application/json"},
                         credentials: "same-origin", redirect: "manual"})
       .then(function (response) {
         if (response.ok) return response.json().then(function (body) {
