@@ -301,7 +301,7 @@ def _check_lessons(lessons: list[Lesson], quizzes: dict[str, Quiz], problems: li
 
 
 LINK = re.compile(r'href="(/[^"]*)"')
-PAGES = ("/glossary", "/references", "/course", "/progress", "/sizer")  # grow this as pages are added
+PAGES = ("/glossary", "/references", "/course", "/progress", "/sizer", "/playbook")  # grow this as pages are added
 
 
 def _check_links(lessons: list[Lesson], glossary: tuple[Term, ...], problems: list[Problem]) -> None:

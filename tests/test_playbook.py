@@ -1,0 +1,91 @@
+"""The playbook page and download, and exercises counting toward module completion."""
+
+import pytest
+
+from course import create_app
+from course.catalog import EXERCISE_KINDS
+from course.exercise_kinds import REGISTRY
+from course.extensions import db
+from course.models import ExerciseWork, Submission
+from tests.conftest import PASSWORD, add_test_templates, app_settings
+
+JOURNEY = {"template": "gartner", "phases": [
+    {"name": "Problem identification", "buyer_goal": "Agree what breakdowns cost", "questions": ["How much?"],
+     "roles": [{"title": "VP Operations", "kind": "other", "economic_buyer": True}],
+     "commitment": "VP signs the problem statement", "sales_stage": "Qualify", "notes": ""}]}
+CRITERIA = {"stages": [{"name": "Qualify", "entry": ["Sponsor named the economic buyer"],
+                        "exit": ["Economic buyer approved the problem statement by email"],
+                        "drop_out": [], "max_days": 15, "verified_by": "Manager"}]}
+
+
+def add_work(user, kind, data, submitted=False):
+    work = ExerciseWork(user_id=user.id, kind=kind, data=data, status="submitted" if submitted else "draft")
+    db.session.add(work)
+    if submitted:
+        db.session.add(Submission(work=work, number=1, data=data))
+    db.session.commit()
+
+
+def test_playbook_gathers_drafts_and_submitted_versions(client, make_user, login):
+    user = make_user(name="Priya Raman")
+    add_work(user, "journey", JOURNEY)
+    add_work(user, "criteria", CRITERIA, submitted=True)
+    login(user)
+    page = client.get("/playbook").get_data(as_text=True)
+    assert "Problem identification" in page and "VP signs the problem statement" in page
+    assert "Economic buyer approved the problem statement by email" in page
+    assert "Submitted version 1" in page and "Draft" in page
+    assert page.count("Start the exercise") == 2  # sizer and cadence not started
+
+
+def test_playbook_downloads_as_markdown(client, make_user, login):
+    user = make_user(name="Priya Raman")
+    add_work(user, "journey", JOURNEY)
+    login(user)
+    response = client.get("/playbook.md")
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/markdown"
+    assert 'filename="pipeline-playbook.md"' in response.headers["Content-Disposition"]
+    assert text.startswith("# Pipeline playbook — Priya Raman")
+    assert "### 1. Problem identification" in text and "Not started yet." in text
+
+
+def test_the_playbook_is_personal(client, make_user, login):
+    add_work(make_user(), "journey", JOURNEY)
+    login(make_user())
+    assert "Problem identification" not in client.get("/playbook").get_data(as_text=True)
+
+
+@pytest.fixture
+def course_with_exercise(tmp_path, monkeypatch):
+    monkeypatch.setitem(EXERCISE_KINDS, "note", frozenset())
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "01-practice.md").write_text(
+        "---\nslug: practice\ntitle: Practice\nminutes: 5\nsummary: S.\nobjectives: [Do it]\n"
+        "exercises: [note]\n---\n## Try it\n\n[[exercise note]]\n")
+    app = create_app(app_settings(CONTENT_DIR=str(content), QUIZ_DIR=str(tmp_path)))
+    add_test_templates(app)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+def test_a_module_completes_only_once_its_exercise_is_submitted(course_with_exercise):
+    assert "note" in REGISTRY
+    from course.auth import create_user
+
+    create_user("ex@example.com", "Ex", PASSWORD)
+    db.session.commit()
+    client = course_with_exercise.test_client()
+    client.post("/login", data={"email": "ex@example.com", "password": PASSWORD})
+    lesson = client.get("/lessons/practice").get_data(as_text=True)
+    assert "Exercise: Test note" in lesson and "Start the exercise" in lesson
+    client.post("/lessons/practice/complete")
+    assert "0 of 1 modules complete" in client.get("/course").get_data(as_text=True)
+    client.get("/exercises/note")
+    client.post("/exercises/note", data={"version": "1", "title": "Done", "submit": "1"})
+    assert "1 of 1 modules complete" in client.get("/course").get_data(as_text=True)
+    assert "Continue the exercise" in client.get("/lessons/practice").get_data(as_text=True)
