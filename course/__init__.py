@@ -60,9 +60,11 @@ def register_blueprints(app: Flask) -> None:
         quizzes,
         scenarios,
         sizer,
+        team_sizer,
     )
 
-    blueprints = (auth, lessons, quizzes, api, sizer, scenarios, exercises, cadence_exercise, playbook)
+    blueprints = (auth, lessons, quizzes, api, sizer, scenarios, team_sizer, exercises, cadence_exercise,
+                  playbook)
     for module in blueprints:
         app.register_blueprint(module.bp)
 

@@ -34,6 +34,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
         "PASSWORD_HASH_METHOD": "scrypt",
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # uploads (team CSV) are small; refuse big bodies early
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session: drafts outlive hours
     }
 

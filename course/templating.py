@@ -17,6 +17,7 @@ SIGNED_IN = ("learner", "trainer", "manager", "admin")
 # (label, endpoint, roles that see it), in menu order
 MENU = [
     ("Pipeline sizer", "sizer.page", ANYONE),
+    ("Team sizer", "team_sizer.page", ("manager", "admin")),
     ("My progress", "lessons.my_progress_page", SIGNED_IN),
     ("Glossary", "lessons.glossary", ANYONE),
     ("My playbook", "playbook.page", SIGNED_IN),

@@ -6,7 +6,7 @@ ship without an authorization test.
 
 import pytest
 
-PUBLIC, SIGNED_IN = "public", "signed-in"
+PUBLIC, SIGNED_IN, MANAGERS = "public", "signed-in", "manager-or-admin"
 # A valid body for each public POST route, so the probe tests access, not validation.
 BODIES = {
     "/api/v1/sizer": {"goal": 1000000, "deal_size": 50000, "win_rate": 0.2, "cycle_days": 120},
@@ -40,6 +40,10 @@ ROUTES = {
     "/exercises/<kind>/versions/<int:number>": ("GET", SIGNED_IN, None),  # test_exercises.py
     "/exercises/<kind>/compare": ("GET", SIGNED_IN, None),  # test_exercises.py
     "/playbook": ("GET", SIGNED_IN, "/playbook"),
+    "/sizer/team": ("GET", MANAGERS, "/sizer/team"),
+    "/sizer/team.csv": ("GET", MANAGERS, "/sizer/team.csv?rows-0-name=A&rows-0-goal=1&rows-0-win_rate=20"
+                                         "&rows-0-deal_size=1&rows-0-cycle_days=1"),
+    "/sizer/team/template.csv": ("GET", MANAGERS, "/sizer/team/template.csv"),
     # always the signed-in person's own plan: no id in the address
     "/exercises/cadence/calendar.ics": ("GET", SIGNED_IN, "/exercises/cadence/calendar.ics"),
     "/sizer/scenarios": ("GET", SIGNED_IN, "/sizer/scenarios"),
@@ -80,3 +84,13 @@ def test_every_role_can_learn(client, make_user, login, role):
     for rule, (method, who, url) in ROUTES.items():
         if who == SIGNED_IN and url and method == "GET":
             assert client.get(url).status_code == 200, rule
+
+
+@pytest.mark.parametrize("rule", [r for r, (_, who, url) in ROUTES.items() if who == MANAGERS])
+def test_manager_pages_need_a_manager_or_an_admin(client, make_user, login, rule):
+    method, _, url = ROUTES[rule]
+    assert client.open(url, method=method).status_code == 302  # anonymous: sign in first
+    for role, expected in (("learner", 403), ("trainer", 403), ("manager", 200), ("admin", 200)):
+        login(make_user(role))
+        assert client.open(url, method=method).status_code == expected, role
+        client.post("/logout")

@@ -1,0 +1,60 @@
+"""The app under benchmark: the real `create_app` plus a hello-world route, on a seeded SQLite file.
+
+The hello-world route lives in the SAME app, so it pays for the same middleware, session
+handling and after-request hooks as the routes it is compared with.
+
+    BENCH_DB=/tmp/x/bench.db python -m bench.bench_app prepare   # migrate and seed, once
+    BENCH_DB=/tmp/x/bench.db gunicorn bench.bench_app:app        # serve
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from flask import Flask
+
+from course import create_app
+
+# Fixed on purpose: the script signs in once and replays the session cookie from every
+# worker, so every worker must sign cookies with the same key. Never used outside a benchmark.
+SECRET_KEY = "bench-only-secret-key-not-for-any-real-deployment"
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("BENCH_DB") or Path(tempfile.gettempdir()) / "bench-academy.db")
+
+
+def make_app() -> Flask:
+    """Build the real app on the benchmark database and add GET /bench/hello."""
+    app = create_app({"SECRET_KEY": SECRET_KEY,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path()}"})
+
+    @app.get("/bench/hello")
+    def bench_hello() -> str:
+        return "Hello, world!"
+
+    return app
+
+
+app = make_app()
+
+
+def prepare() -> None:
+    """Create the schema with the migrations and add the demo accounts (idempotent)."""
+    from flask_migrate import upgrade
+
+    from course.seed import seed_demo
+
+    with app.app_context():
+        upgrade()
+        seed_demo()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["prepare"]:
+        sys.exit("usage: BENCH_DB=path python -m bench.bench_app prepare")
+    prepare()
+    print(f"prepared {db_path()}")
