@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .extensions import current_catalog as catalog
+from .models import utcnow
 from .progress import course_progress, record_view
 from .quizzes import attempts_of
 
 bp = Blueprint("lessons", __name__)
+
+# A re-read within this time is not written again: reading a page should not cost a database write.
+VIEW_RESOLUTION = timedelta(minutes=5)
 
 
 def my_progress():  # type: ignore[no-untyped-def]
@@ -32,10 +38,11 @@ def course_map():  # type: ignore[no-untyped-def]
 @login_required
 def lesson(slug: str):  # type: ignore[no-untyped-def]
     found = catalog().lesson(slug) or abort(404)
-    record_view(current_user.id, slug)
+    status = my_progress().of(slug)
+    if not status.last_viewed_at or utcnow() - status.last_viewed_at > VIEW_RESOLUTION:
+        record_view(current_user.id, slug)
     before, after = catalog().neighbours(slug)
-    return render_template("lessons/lesson.html", lesson=found, before=before, after=after,
-                           status=my_progress().of(slug))
+    return render_template("lessons/lesson.html", lesson=found, before=before, after=after, status=status)
 
 
 @bp.post("/lessons/<slug>/complete")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -58,8 +57,9 @@ def minor_units(code: str) -> int:
 
 def round_half_up(value: Fraction, places: int) -> Decimal:
     """Round `value` exactly to `places` decimals, halves away from zero (Decimal HALF_UP)."""
-    scaled = abs(value) * 10**places
-    whole = math.floor(scaled + Fraction(1, 2))
+    # Integer arithmetic: floor((2n + d) / 2d) is floor(n/d + 1/2), without building Fractions.
+    scaled, d = abs(value.numerator) * 10**places, value.denominator
+    whole = (2 * scaled + d) // (2 * d)
     signed = -whole if value < 0 else whole
     # Built from a string so no Decimal context precision can round it a second time.
     return Decimal(f"{signed}E{-places}")
