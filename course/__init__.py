@@ -52,8 +52,10 @@ def register_blueprints(app: Flask) -> None:
         api,
         auth,
         cadence_exercise,
+        cohorts,
         criteria_exercise,
         exercises,
+        invitations,
         journey_exercise,
         lessons,
         playbook,
@@ -64,7 +66,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     blueprints = (auth, lessons, quizzes, api, sizer, scenarios, team_sizer, exercises, cadence_exercise,
-                  playbook)
+                  playbook, cohorts, invitations)
     for module in blueprints:
         app.register_blueprint(module.bp)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from .cohorts import opens_on
 from .extensions import current_catalog as catalog
 from .models import utcnow
 from .progress import course_progress, record_view
@@ -38,6 +39,8 @@ def course_map():  # type: ignore[no-untyped-def]
 @login_required
 def lesson(slug: str):  # type: ignore[no-untyped-def]
     found = catalog().lesson(slug) or abort(404)
+    if opening := opens_on(current_user.id, slug):  # locked by the cohort's schedule: not a view
+        return render_template("cohorts/locked_lesson.html", lesson=found, opens_on=opening)
     status = my_progress().of(slug)
     if not status.last_viewed_at or utcnow() - status.last_viewed_at > VIEW_RESOLUTION:
         record_view(current_user.id, slug)

@@ -1,6 +1,6 @@
 """Database models: thin rows with a few small invariants."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -135,3 +135,112 @@ class SizerScenario(db.Model):  # type: ignore[name-defined,misc]
     inputs: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Cohort(db.Model):  # type: ignore[name-defined,misc]
+    """A group of people a trainer takes through the course together, on a schedule."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    start_date: Mapped[date]
+    join_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    trainer: Mapped[User] = relationship()
+
+
+class Enrolment(db.Model):  # type: ignore[name-defined,misc]
+    """A person's place in a cohort. Their work belongs to them, not to this row."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class ModuleSchedule(db.Model):  # type: ignore[name-defined,misc]
+    """When a module opens for a cohort and when it is due; no date means no constraint."""
+
+    __tablename__ = "module_schedules"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "lesson_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"))
+    lesson_slug: Mapped[str] = mapped_column(sa.String(100))
+    opens_on: Mapped[date | None]
+    due_on: Mapped[date | None]
+
+
+class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
+    """Every email the site sent or tried to send, with what happened to it."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254), index=True)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[str] = mapped_column(sa.String(20), default="message")
+    backend: Mapped[str] = mapped_column(sa.String(10))
+    status: Mapped[str] = mapped_column(sa.String(10))  # "sent" or "failed"
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+REVIEW_VERDICTS = ("approved", "needs_revision")
+
+
+class Review(db.Model):  # type: ignore[name-defined,misc]
+    """A reviewer's verdict on one submitted version, with an overall comment. Never changed:
+    a second look is a new review, so the learner keeps every word they were given."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (sa.CheckConstraint("verdict IN ('approved', 'needs_revision')", name="verdict"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    verdict: Mapped[str] = mapped_column(sa.String(20))
+    overall_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship()
+    reviewer: Mapped[User] = relationship()
+    scores: Mapped[list["ReviewScore"]] = relationship()
+
+
+class ReviewScore(db.Model):  # type: ignore[name-defined,misc]
+    """One rubric line of a review: its score and comment. `line_id` names the rubric line."""
+
+    __tablename__ = "review_scores"
+    __table_args__ = (sa.CheckConstraint("score >= 1", name="score"),)
+
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("reviews.id"), primary_key=True)
+    line_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    score: Mapped[int]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+@sa.event.listens_for(Review, "before_update")
+@sa.event.listens_for(ReviewScore, "before_update")
+def _reviews_are_never_changed(mapper: Any, connection: Any, target: Any) -> None:
+    """Refuse to change a review row: feedback a learner was given stays as it was given."""
+    session = sa.orm.object_session(target)
+    if session is not None and session.is_modified(target, include_collections=False):
+        raise ValueError("Reviews are never changed; add a new review instead.")
+
+
+@sa.event.listens_for(Review, "before_delete")
+@sa.event.listens_for(ReviewScore, "before_delete")
+def _reviews_are_never_deleted(mapper: Any, connection: Any, target: Any) -> None:
+    raise ValueError("Reviews are never deleted; add a new review instead.")

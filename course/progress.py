@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,9 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .catalog import Catalog, Lesson
-from .exercises import submitted_kinds
 from .extensions import db
-from .models import LessonProgress, QuizAttempt, utcnow
+from .models import ExerciseWork, LessonProgress, QuizAttempt, utcnow
+
+
+def is_complete(lesson_done: bool, quiz_passed: bool | None, exercises_missing: Sequence[str]) -> bool:
+    """A module is complete when its lesson is read, its quiz (if any) passed and every exercise submitted."""
+    return lesson_done and quiz_passed is not False and not exercises_missing
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,7 @@ class ModuleStatus:
 
     @property
     def complete(self) -> bool:
-        return self.lesson_done and self.quiz_passed is not False and not self.exercises_missing
+        return is_complete(self.lesson_done, self.quiz_passed, self.exercises_missing)
 
     @property
     def label(self) -> str:
@@ -59,31 +64,78 @@ class CourseProgress:
         return next(m for m in self.modules if m.lesson.slug == slug)
 
 
+# Whose rows to read: a list of user ids, or a SELECT of user ids (so a cohort of thousands
+# needs no giant IN list).
+Scope = Sequence[int] | sa.Select[int]
+LessonDates = tuple[datetime, datetime | None]  # last viewed, completed
+
+
 def course_progress(user_id: int, catalog: Catalog) -> CourseProgress:
     """Read one person's progress in three queries, whatever the size of the course."""
-    submitted = submitted_kinds(user_id)
-    rows = {r.lesson_slug: r for r in db.session.scalars(
-        sa.select(LessonProgress).where(LessonProgress.user_id == user_id))}
-    best = {slug: (percent, bool(passed)) for slug, percent, passed in db.session.execute(
-        sa.select(QuizAttempt.quiz_slug,
-                  sa.func.max(QuizAttempt.points * 100.0 / QuizAttempt.max_points),
-                  sa.func.max(sa.case((QuizAttempt.passed, 1), else_=0)))
-        .where(QuizAttempt.user_id == user_id).group_by(QuizAttempt.quiz_slug))}
-    return CourseProgress(tuple(_status(lesson, rows.get(lesson.slug), best, submitted)
+    return progress_of_many([user_id], catalog)[user_id]
+
+
+def progress_of_many(user_ids: Sequence[int], catalog: Catalog) -> dict[int, CourseProgress]:
+    """Read the progress of many people in three queries, whatever their number."""
+    lessons, best, work = lesson_dates(user_ids), best_scores(user_ids), work_statuses(user_ids)
+    return {uid: build_progress(catalog, lessons.get(uid, {}), best.get(uid, {}), submitted(work.get(uid, {})))
+            for uid in user_ids}
+
+
+def lesson_dates(scope: Scope) -> dict[int, dict[str, LessonDates]]:
+    """Map each person to {lesson slug: (last viewed, completed)} for the lessons they opened."""
+    found: dict[int, dict[str, LessonDates]] = {}
+    for uid, slug, viewed, done in db.session.execute(
+            sa.select(LessonProgress.user_id, LessonProgress.lesson_slug, LessonProgress.last_viewed_at,
+                      LessonProgress.completed_at).where(LessonProgress.user_id.in_(scope))):
+        found.setdefault(uid, {})[slug] = (viewed, done)
+    return found
+
+
+def best_scores(scope: Scope) -> dict[int, dict[str, tuple[float, bool]]]:
+    """Map each person to {quiz slug: (best percent, passed at least once)}."""
+    found: dict[int, dict[str, tuple[float, bool]]] = {}
+    for uid, slug, percent, passed in db.session.execute(
+            sa.select(QuizAttempt.user_id, QuizAttempt.quiz_slug,
+                      sa.func.max(QuizAttempt.points * 100.0 / QuizAttempt.max_points),
+                      sa.func.max(sa.case((QuizAttempt.passed, 1), else_=0)))
+            .where(QuizAttempt.user_id.in_(scope)).group_by(QuizAttempt.user_id, QuizAttempt.quiz_slug)):
+        found.setdefault(uid, {})[slug] = (percent, bool(passed))
+    return found
+
+
+def work_statuses(scope: Scope) -> dict[int, dict[str, str]]:
+    """Map each person to {exercise kind: status of their work} (draft, submitted, approved...)."""
+    found: dict[int, dict[str, str]] = {}
+    for uid, kind, status in db.session.execute(
+            sa.select(ExerciseWork.user_id, ExerciseWork.kind, ExerciseWork.status)
+            .where(ExerciseWork.user_id.in_(scope))):
+        found.setdefault(uid, {})[kind] = status
+    return found
+
+
+def submitted(statuses: dict[str, str]) -> frozenset[str]:
+    """Kinds of exercise submitted at least once (anything past a draft counts for completion)."""
+    return frozenset(kind for kind, status in statuses.items() if status != "draft")
+
+
+def build_progress(catalog: Catalog, lessons: dict[str, LessonDates], best: dict[str, tuple[float, bool]],
+                   done_kinds: frozenset[str]) -> CourseProgress:
+    return CourseProgress(tuple(_status(lesson, lessons.get(lesson.slug), best, done_kinds)
                                 for lesson in catalog.lessons))
 
 
-def _status(lesson: Lesson, row: LessonProgress | None, best: dict[str, tuple[int, bool]],
+def _status(lesson: Lesson, dates: LessonDates | None, best: dict[str, tuple[float, bool]],
             submitted: frozenset[str]) -> ModuleStatus:
     percent, passed = best.get(lesson.quiz or "", (None, False))
     return ModuleStatus(
         lesson=lesson,
-        viewed=row is not None,
-        lesson_done=bool(row and row.completed_at),
+        viewed=dates is not None,
+        lesson_done=bool(dates and dates[1]),
         best_percent=round(percent) if percent is not None else None,
         quiz_passed=passed if lesson.quiz else None,
         exercises_missing=tuple(k for k in lesson.exercises if k not in submitted),
-        last_viewed_at=row.last_viewed_at if row else None,
+        last_viewed_at=dates[0] if dates else None,
     )
 
 

@@ -8,6 +8,7 @@ from flask import current_app
 
 from .auth import create_user, find_user
 from .catalog import Catalog, Quiz
+from .cohorts import seed_cohort
 from .extensions import db
 from .grading import Answer, grade
 from .models import LessonProgress, QuizAttempt, User, utcnow
@@ -40,6 +41,7 @@ def seed_demo() -> int:
             db.session.flush()
             _fake_progress(user, catalog, modules)
     db.session.commit()
+    seed_cohort()
     return created
 
 
