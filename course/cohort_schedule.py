@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import render_template
+from flask_login import current_user
 
+from .catalog import Lesson
 from .extensions import db
 from .models import Cohort, Enrolment, ModuleSchedule, utcnow
 
@@ -118,3 +121,17 @@ def save_schedule(cohort: Cohort, plans: dict[str, Plan]) -> None:
             row.opens_on, row.due_on = plan.opens_on, plan.due_on
             db.session.add(row)
     db.session.commit()
+
+
+def locked_page(lesson: Lesson):  # type: ignore[no-untyped-def]
+    """The "opens on" page when the person's cohort has not opened this module yet, else None."""
+    opening = opens_on(current_user.id, lesson.slug)
+    if opening is None:
+        return None
+    return render_template("cohorts/locked_lesson.html", lesson=lesson, opens_on=opening), 403
+
+
+def opens_on(user_id: int, slug: str) -> date | None:
+    """Return the date a module opens for this person, while it is still locked; None when it is open."""
+    plan = plans_for(user_id).get(slug)
+    return plan.opens_on if plan and plan.locked(today()) else None

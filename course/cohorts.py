@@ -480,12 +480,6 @@ def join(code: str):  # type: ignore[no-untyped-def]
 
 # --- what learners see of the schedule ------------------------------------------------------------
 
-def opens_on(user_id: int, slug: str) -> date | None:
-    """Return the date a module opens for this person, while it is still locked; None when it is open."""
-    plan = plans_for(user_id).get(slug)
-    return plan.opens_on if plan and plan.locked(today()) else None
-
-
 @bp.app_template_global()
 def module_plans() -> dict[str, Plan]:
     """The signed-in person's schedule ({} for anyone not in a cohort), for the course map."""

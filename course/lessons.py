@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from .cohorts import opens_on
+from .cohort_schedule import locked_page
 from .extensions import current_catalog as catalog
 from .models import utcnow
 from .progress import course_progress, record_view
@@ -39,8 +39,8 @@ def course_map():  # type: ignore[no-untyped-def]
 @login_required
 def lesson(slug: str):  # type: ignore[no-untyped-def]
     found = catalog().lesson(slug) or abort(404)
-    if opening := opens_on(current_user.id, slug):  # locked by the cohort's schedule: not a view
-        return render_template("cohorts/locked_lesson.html", lesson=found, opens_on=opening)
+    if locked := locked_page(found):  # locked by the cohort's schedule: not a view
+        return locked
     status = my_progress().of(slug)
     if not status.last_viewed_at or utcnow() - status.last_viewed_at > VIEW_RESOLUTION:
         record_view(current_user.id, slug)
@@ -52,6 +52,8 @@ def lesson(slug: str):  # type: ignore[no-untyped-def]
 @login_required
 def complete(slug: str):  # type: ignore[no-untyped-def]
     found = catalog().lesson(slug) or abort(404)
+    if locked := locked_page(found):
+        return locked
     record_view(current_user.id, slug, complete=True)
     if found.quiz and not my_progress().of(slug).quiz_passed:
         flash("Lesson marked as read. Now check what stuck with the quiz.", "success")

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .cohort_schedule import locked_page
 from .extensions import current_catalog as catalog
 from .extensions import db
 from .grading import Grade, grade, read_answers
@@ -22,6 +23,9 @@ def _quiz(slug: str):  # type: ignore[no-untyped-def]
 @login_required
 def take(slug: str):  # type: ignore[no-untyped-def]
     quiz = _quiz(slug)
+    lesson = catalog().lesson_for_quiz(slug)
+    if lesson and (locked := locked_page(lesson)):
+        return locked
     answers: dict[str, object] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":

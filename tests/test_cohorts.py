@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from course.cohort_roster import parse_roster
 from course.cohort_schedule import read_schedule
-from course.cohorts import opens_on
+from course.cohort_schedule import opens_on
 from course.extensions import db
 from course.invitations import awaiting, invitation_token
 from course.models import Cohort, LessonProgress, ModuleSchedule, QuizAttempt, User
@@ -592,3 +592,15 @@ def test_any_list_a_spreadsheet_writes_is_read_back_row_for_row(people):
         return
     assert problem == "" and [(r.email, r.name) for r in rows] == [(f"{p}@example.com", n) for p, n in people]
     assert [r.line for r in rows] == list(range(2, len(people) + 2)) and all(not r.errors for r in rows)
+
+
+def test_a_locked_module_cannot_be_marked_read_nor_its_quiz_taken(client, make_user, login):
+    learner = make_user()
+    cohort = make_cohort(make_user("trainer"))
+    enrol(cohort, learner)
+    plan(cohort, "first-steps", opens=days(3))
+    login(learner)
+    assert client.post("/lessons/first-steps/complete").status_code == 403
+    quiz = client.get("/quizzes/first-steps")
+    assert quiz.status_code == 403 and "Opens on" in quiz.get_data(as_text=True)
+    assert client.get("/course").status_code == 200
