@@ -12,19 +12,21 @@ from .cohorts import seed_cohort
 from .extensions import db
 from .grading import Answer, grade
 from .models import LessonProgress, QuizAttempt, User, utcnow
+from .seed_work import add_demo_work
 
 PASSWORD = "pipeline-demo"
 STAFF = [("admin@example.com", "Avery Admin", "admin"),
          ("trainer@example.com", "Theo Trainer", "trainer"),
          ("manager@example.com", "Dana Okafor", "manager")]
-# (email, name, modules completed): the Brightline team of the course's running case
-LEARNERS = [("learner@example.com", "Lee Learner", 1),
-            ("priya@example.com", "Priya Raman", 5),
-            ("marcus@example.com", "Marcus Webb", 3),
-            ("lena@example.com", "Lena Hoffmann", 8),
-            ("tom@example.com", "Tom Alvarez", 0),
-            ("aisha@example.com", "Aisha Bello", 2),
-            ("jonas@example.com", "Jonas Berg", 10)]
+# (email, name, modules read, exercises submitted, exercises drafted): the Brightline team of the
+# course's running case, at varied progress so every dashboard and the review queue show something
+LEARNERS = [("learner@example.com", "Lee Learner", 1, 0, 0),
+            ("priya@example.com", "Priya Raman", 5, 2, 1),
+            ("marcus@example.com", "Marcus Webb", 3, 1, 0),
+            ("lena@example.com", "Lena Hoffmann", 8, 3, 0),
+            ("tom@example.com", "Tom Alvarez", 0, 0, 0),
+            ("aisha@example.com", "Aisha Bello", 2, 0, 1),
+            ("jonas@example.com", "Jonas Berg", 10, 4, 0)]
 
 
 def seed_demo() -> int:
@@ -34,12 +36,13 @@ def seed_demo() -> int:
     for email, name, role in STAFF:
         created += _ensure(email, name, role) is not None
     manager = find_user("manager@example.com")
-    for email, name, modules in LEARNERS:
+    for email, name, modules, submitted, drafted in LEARNERS:
         user = _ensure(email, name, "learner", manager)
         if user:
             created += 1
             db.session.flush()
             _fake_progress(user, catalog, modules)
+            add_demo_work(user, submitted, drafted, utcnow() - timedelta(days=10 - submitted))
     db.session.commit()
     seed_cohort()
     return created
