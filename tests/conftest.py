@@ -92,3 +92,33 @@ def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def lesson_reader(tmp_path: Path) -> Iterator[Callable[[str, str], FlaskClient]]:
+    """Make an app whose course is the one lesson given, and return a signed-in reader's client."""
+    contexts = []
+
+    def make(filename: str, text: str) -> FlaskClient:
+        from course.auth import create_user
+
+        content = tmp_path / "content"
+        content.mkdir()
+        (content / filename).write_text(text)
+        app = create_app(app_settings(CONTENT_DIR=str(content), QUIZ_DIR=str(tmp_path)))
+        add_test_templates(app)
+        context = app.app_context()
+        context.push()
+        contexts.append(context)
+        db.create_all()
+        create_user("reader@example.com", "Reader", PASSWORD)
+        db.session.commit()
+        client = app.test_client()
+        client.post("/login", data={"email": "reader@example.com", "password": PASSWORD})
+        return client
+
+    yield make
+    for context in contexts:
+        db.session.remove()
+        db.drop_all()
+        context.pop()

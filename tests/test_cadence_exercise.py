@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course import create_app
 from course.cadence_exercise import (
     MAX_MEETINGS,
     apply_action,
@@ -41,7 +40,6 @@ from course.pipeline.cadence import (
     parse_cadence,
 )
 from course.pipeline.errors import InvalidInput
-from tests.conftest import PASSWORD, app_settings
 
 URL = "/exercises/cadence"
 ICS = "/exercises/cadence/calendar.ics"
@@ -535,30 +533,10 @@ exercises: [cadence]
 """
 
 
-@pytest.fixture
-def lesson_app(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
-    from course.catalog import EXERCISE_KINDS
-
-    monkeypatch.setitem(EXERCISE_KINDS, "cadence", frozenset())
-    content, quizzes = tmp_path / "content", tmp_path / "quizzes"
-    content.mkdir()
-    quizzes.mkdir()
-    (content / "09-coaching-the-pipeline.md").write_text(LESSON)
-    app = create_app(app_settings(CONTENT_DIR=str(content), QUIZ_DIR=str(quizzes)))
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.drop_all()
 
 
-def test_the_lesson_shows_the_exercise_card_and_the_plan_so_far(lesson_app):
-    from course.auth import create_user
-
-    create_user("reader@example.com", "Reader", PASSWORD, "learner", None)
-    db.session.commit()
-    client = lesson_app.test_client()
-    client.post("/login", data={"email": "reader@example.com", "password": PASSWORD})
+def test_the_lesson_shows_the_exercise_card_and_the_plan_so_far(lesson_reader):
+    client = lesson_reader("09-coaching-the-pipeline.md", LESSON)
     html = flat(client.get("/lessons/coaching-the-pipeline").get_data(as_text=True))
     assert "Exercise: Coaching cadence" in html and 'href="/exercises/cadence"' in html
     assert "Start the exercise" in html and "Your plan so far" not in html

@@ -2,7 +2,6 @@
 criterion, the process score, row buttons without JavaScript, and submission gated on errors."""
 
 import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -10,10 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import course.criteria_exercise as ce  # registers the "criteria" kind
-from course import create_app
 from course.extensions import db
 from course.models import ExerciseWork
-from tests.conftest import PASSWORD, app_settings
 
 URL = "/exercises/criteria"
 
@@ -367,29 +364,9 @@ exercises: [criteria]
 """
 
 
-@pytest.fixture
-def lesson_app(tmp_path: Path, monkeypatch):
-    from course.catalog import EXERCISE_KINDS
-
-    monkeypatch.setitem(EXERCISE_KINDS, "criteria", frozenset())
-    content, quizzes = tmp_path / "content", tmp_path / "quizzes"
-    content.mkdir()
-    quizzes.mkdir()
-    (content / "05-entry-and-exit-criteria.md").write_text(LESSON)
-    app = create_app(app_settings(CONTENT_DIR=str(content), QUIZ_DIR=str(quizzes)))
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.drop_all()
 
 
-def test_the_lesson_embeds_the_exercise(lesson_app):
-    from course.auth import create_user
-
-    create_user("reader@example.com", "Reader", PASSWORD, "learner", None)
-    db.session.commit()
-    client = lesson_app.test_client()
-    client.post("/login", data={"email": "reader@example.com", "password": PASSWORD})
+def test_the_lesson_embeds_the_exercise(lesson_reader):
+    client = lesson_reader("05-entry-and-exit-criteria.md", LESSON)
     html = client.get("/lessons/entry-and-exit-criteria").get_data(as_text=True)
     assert "Exercise: Stage criteria" in html and 'href="/exercises/criteria">Start the exercise' in html

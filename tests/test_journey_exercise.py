@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -12,13 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import course.journey_exercise as journey_exercise  # noqa: F401  (registers the "journey" kind)
-from course import create_app
 from course.exercise_kinds import REGISTRY, ExerciseKind
 from course.extensions import db
 from course.journey_exercise import apply_action, from_form, problems, start
 from course.models import ExerciseWork
 from course.pipeline.journey import TEMPLATES, from_template, journey_to_json
-from tests.conftest import app_settings
 
 URL = "/exercises/journey"
 
@@ -460,30 +457,10 @@ exercises: [journey]
 """
 
 
-@pytest.fixture
-def lesson_client(tmp_path: Path, monkeypatch):
-    from course.catalog import EXERCISE_KINDS
-
-    monkeypatch.setitem(EXERCISE_KINDS, "journey", frozenset())
-    content, quizzes = tmp_path / "content", tmp_path / "quizzes"
-    content.mkdir()
-    quizzes.mkdir()
-    (content / "03-mapping-the-buying-journey.md").write_text(LESSON)
-    app = create_app(app_settings(CONTENT_DIR=str(content), QUIZ_DIR=str(quizzes)))
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.drop_all()
 
 
-def test_the_lesson_embeds_the_exercise_with_a_summary(lesson_client):
-    from course.auth import create_user
-
-    create_user("reader@example.com", "Reader", "correct horse battery", "learner", None)
-    db.session.commit()
-    client = lesson_client.test_client()
-    client.post("/login", data={"email": "reader@example.com", "password": "correct horse battery"})
+def test_the_lesson_embeds_the_exercise_with_a_summary(lesson_reader):
+    client = lesson_reader("03-mapping-the-buying-journey.md", LESSON)
     html = client.get("/lessons/mapping-the-buying-journey").get_data(as_text=True)
     assert "Exercise: Buying-journey map" in html and "Start the exercise" in html
     client.get(URL)

@@ -1,13 +1,10 @@
 """The playbook page and download, and exercises counting toward module completion."""
 
-import pytest
 
-from course import create_app
 from course.catalog import EXERCISE_KINDS
 from course.exercise_kinds import REGISTRY
 from course.extensions import db
 from course.models import ExerciseWork, Submission
-from tests.conftest import PASSWORD, add_test_templates, app_settings
 
 JOURNEY = {"template": "gartner", "phases": [
     {"name": "Problem identification", "buyer_goal": "Agree what breakdowns cost", "questions": ["How much?"],
@@ -56,31 +53,14 @@ def test_the_playbook_is_personal(client, make_user, login):
     assert "Problem identification" not in client.get("/playbook").get_data(as_text=True)
 
 
-@pytest.fixture
-def course_with_exercise(tmp_path, monkeypatch):
+PRACTICE = ("---\nslug: practice\ntitle: Practice\nminutes: 5\nsummary: S.\nobjectives: [Do it]\n"
+            "exercises: [note]\n---\n## Try it\n\n[[exercise note]]\n")
+
+
+def test_a_module_completes_only_once_its_exercise_is_submitted(lesson_reader, monkeypatch):
+    assert "note" in REGISTRY  # the test-only kind
     monkeypatch.setitem(EXERCISE_KINDS, "note", frozenset())
-    content = tmp_path / "content"
-    content.mkdir()
-    (content / "01-practice.md").write_text(
-        "---\nslug: practice\ntitle: Practice\nminutes: 5\nsummary: S.\nobjectives: [Do it]\n"
-        "exercises: [note]\n---\n## Try it\n\n[[exercise note]]\n")
-    app = create_app(app_settings(CONTENT_DIR=str(content), QUIZ_DIR=str(tmp_path)))
-    add_test_templates(app)
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.drop_all()
-
-
-def test_a_module_completes_only_once_its_exercise_is_submitted(course_with_exercise):
-    assert "note" in REGISTRY
-    from course.auth import create_user
-
-    create_user("ex@example.com", "Ex", PASSWORD)
-    db.session.commit()
-    client = course_with_exercise.test_client()
-    client.post("/login", data={"email": "ex@example.com", "password": PASSWORD})
+    client = lesson_reader("01-practice.md", PRACTICE)
     lesson = client.get("/lessons/practice").get_data(as_text=True)
     assert "Exercise: Test note" in lesson and "Start the exercise" in lesson
     client.post("/lessons/practice/complete")

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from pathlib import Path
 from urllib.parse import urlencode
-
-import pytest
-
-from course import create_app
-from course.extensions import db
-from tests.conftest import app_settings
 
 # SIZER.md worked example 2 (Brightline), as typed into the form: win rate in percent.
 EXAMPLE_2 = {"currency": "USD", "goal": "1000000", "period_days": "365", "deal_size": "50000",
@@ -236,28 +229,10 @@ exercises: [sizer]
 """
 
 
-@pytest.fixture
-def lesson_client(tmp_path: Path):
-    content, quizzes = tmp_path / "content", tmp_path / "quizzes"
-    content.mkdir()
-    quizzes.mkdir()
-    (content / "01-sizing-the-pipeline.md").write_text(LESSON)
-    app = create_app(app_settings(CONTENT_DIR=str(content), QUIZ_DIR=str(quizzes)))
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.drop_all()
 
 
-def test_the_lesson_embeds_the_sizer_prefilled_from_its_options(lesson_client):
-    from course.auth import create_user
-
-    create_user("reader@example.com", "Reader", "correct horse battery", "learner", None)
-    db.session.commit()
-    client = lesson_client.test_client()
-    client.post("/login", data={"email": "reader@example.com",
-                                "password": "correct horse battery"})
+def test_the_lesson_embeds_the_sizer_prefilled_from_its_options(lesson_reader):
+    client = lesson_reader("01-sizing-the-pipeline.md", LESSON)
     html = client.get("/lessons/sizing-the-pipeline").get_data(as_text=True)
     assert 'action="/sizer"' in html and 'method="get"' in html
     assert input_value(html, "goal") == "1000000"
