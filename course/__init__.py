@@ -60,13 +60,14 @@ def register_blueprints(app: Flask) -> None:
         lessons,
         playbook,
         quizzes,
+        review,
         scenarios,
         sizer,
         team_sizer,
     )
 
     blueprints = (auth, lessons, quizzes, api, sizer, scenarios, team_sizer, exercises, cadence_exercise,
-                  playbook, cohorts, invitations)
+                  playbook, cohorts, invitations, review)
     for module in blueprints:
         app.register_blueprint(module.bp)
 

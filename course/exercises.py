@@ -56,6 +56,9 @@ def save_draft(work: ExerciseWork, data: Data, base_version: int) -> None:
 
 def submit_work(work: ExerciseWork, spec: ExerciseKind) -> Submission:
     """Freeze the current draft as the next submitted version."""
+    # Lock the row and re-read it: a review saved since the page loaded changes the next status.
+    db.session.flush()
+    db.session.refresh(work, with_for_update=True)
     problems = spec.problems(work.data)
     last = work.submissions[-1] if work.submissions else None
     if last and last.data == work.data and work.status in ("submitted", "resubmitted"):

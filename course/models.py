@@ -197,9 +197,6 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-REVIEW_VERDICTS = ("approved", "needs_revision")
-
-
 class Review(db.Model):  # type: ignore[name-defined,misc]
     """A reviewer's verdict on one submitted version, with an overall comment. Never changed:
     a second look is a new review, so the learner keeps every word they were given."""

@@ -23,7 +23,7 @@ MENU = [
     ("My playbook", "playbook.page", SIGNED_IN),
     ("Cohorts", "cohorts.index", ("trainer", "admin")),
     ("My team", "review.team", ("manager",)),
-    ("Reviews", "review.queue", ("manager", "trainer")),
+    ("Reviews", "review.queue", ("manager", "trainer", "admin")),
     ("Accounts", "admin.users", ("admin",)),
 ]
 

@@ -6,7 +6,8 @@ ship without an authorization test.
 
 import pytest
 
-PUBLIC, SIGNED_IN, MANAGERS, TRAINERS = "public", "signed-in", "manager-or-admin", "trainer-or-admin"
+PUBLIC, SIGNED_IN, MANAGERS, TRAINERS, REVIEWERS = (
+    "public", "signed-in", "manager-or-admin", "trainer-or-admin", "reviewer")
 # A valid body for each public POST route, so the probe tests access, not validation.
 BODIES = {
     "/api/v1/sizer": {"goal": 1000000, "deal_size": 50000, "win_rate": 0.2, "cycle_days": 120},
@@ -40,6 +41,12 @@ ROUTES = {
     "/exercises/<kind>/versions/<int:number>": ("GET", SIGNED_IN, None),  # test_exercises.py
     "/exercises/<kind>/compare": ("GET", SIGNED_IN, None),  # test_exercises.py
     "/playbook": ("GET", SIGNED_IN, "/playbook"),
+    "/team": ("GET", MANAGERS, "/team"),
+    "/reviews": ("GET", REVIEWERS, "/reviews"),
+    "/reviews.csv": ("GET", REVIEWERS, "/reviews.csv"),
+    # someone else's learner is a 404, one's own submission a 403: tests/test_review.py
+    "/team/<int:user_id>": ("GET", MANAGERS, None),
+    "/reviews/<int:submission_id>": ("GET", REVIEWERS, None),
     "/cohorts/": ("GET", TRAINERS, "/cohorts/"),
     "/cohorts/new": ("GET", TRAINERS, "/cohorts/new"),
     # every id-based cohort route is probed for anonymous, learner, manager, another trainer (404),
@@ -98,7 +105,8 @@ def test_every_role_can_learn(client, make_user, login, role):
             assert client.get(url).status_code == 200, rule
 
 
-ALLOWED = {MANAGERS: ("manager", "admin"), TRAINERS: ("trainer", "admin")}
+ALLOWED = {MANAGERS: ("manager", "admin"), TRAINERS: ("trainer", "admin"),
+           REVIEWERS: ("manager", "trainer", "admin")}
 
 
 @pytest.mark.parametrize("rule", [r for r, (_, who, url) in ROUTES.items() if who in ALLOWED and url])
