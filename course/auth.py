@@ -94,7 +94,8 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired("Enter your email address.")])
+    email = EmailField("Email", validators=[InputRequired("Enter your email address."),
+                                            Length(max=254, message="An email address has at most 254 characters.")])
     password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
 

@@ -111,3 +111,10 @@ def test_signed_in_people_skip_the_sign_in_and_register_pages(client, make_user,
     login(make_user())
     assert client.get("/login").status_code == 302
     assert client.get("/register").status_code == 302
+
+
+def test_an_overlong_email_is_refused_beside_the_field(client):
+    # the database column holds 254 characters: PostgreSQL would refuse a longer failure row
+    page = client.post("/login", data={"email": "x" * 300 + "@example.com", "password": "whatever"})
+    assert page.status_code == 200
+    assert "An email address has at most 254 characters." in page.get_data(as_text=True)
