@@ -36,7 +36,7 @@ GOAL = 0.60
 RUNS = 2
 WRK_ARGS = ["-t2", "-c16", "-d8s", "--latency"]
 DEMO_EMAIL, DEMO_PASSWORD = "learner@example.com", "pipeline-demo"
-LESSON = "/lessons/coverage-and-the-3x-trap"
+LESSON = "/lessons/selling-is-helping-the-buyer-decide"  # open for the demo cohort from its start
 # SIZER.md worked example 2 (Brightline): as JSON for the API, in percent for the page.
 EXAMPLE_2 = {"currency": "USD", "goal": 1000000, "period_days": 365, "deal_size": 50000,
              "win_rate": 0.2, "cycle_days": 120, "naive_multiple": 3}
