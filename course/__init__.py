@@ -21,6 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     register_extensions(app)
     app.extensions["catalog"] = load_catalog(app.config["CONTENT_DIR"], app.config["QUIZ_DIR"])
     register_blueprints(app)

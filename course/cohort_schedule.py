@@ -65,14 +65,17 @@ def merge_plans(per_cohort: Sequence[dict[str, Plan]]) -> dict[str, Plan]:
     return merged
 
 
+# Built once: the lesson page runs this on every request, and building costs more than running.
+_PLANS_OF_PERSON = (sa.select(Enrolment.cohort_id, ModuleSchedule.lesson_slug, ModuleSchedule.opens_on,
+                              ModuleSchedule.due_on)
+                    .outerjoin(ModuleSchedule, ModuleSchedule.cohort_id == Enrolment.cohort_id)
+                    .where(Enrolment.user_id == sa.bindparam("user_id")))
+
+
 def plans_for(user_id: int) -> dict[str, Plan]:
     """Read the merged schedule of every cohort one person is in (one query)."""
     per_cohort: dict[int, dict[str, Plan]] = {}
-    for cohort_id, slug, opens, due in db.session.execute(
-            sa.select(Enrolment.cohort_id, ModuleSchedule.lesson_slug, ModuleSchedule.opens_on,
-                      ModuleSchedule.due_on)
-            .outerjoin(ModuleSchedule, ModuleSchedule.cohort_id == Enrolment.cohort_id)
-            .where(Enrolment.user_id == user_id)):
+    for cohort_id, slug, opens, due in db.session.execute(_PLANS_OF_PERSON, {"user_id": user_id}):
         plans = per_cohort.setdefault(cohort_id, {})
         if slug is not None:
             plans[slug] = Plan(opens, due)

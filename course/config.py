@@ -22,7 +22,6 @@ def from_environment(instance_path: str) -> dict[str, object]:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _dev_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(ROOT / "content")),
         "QUIZ_DIR": os.environ.get("QUIZ_DIR", str(ROOT / "quizzes")),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -37,6 +36,12 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # uploads (team CSV) are small; refuse big bodies early
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session: drafts outlive hours
     }
+
+
+def engine_options(database_url: str) -> dict[str, object]:
+    """A server database may drop idle connections, so each one is tested before use. A SQLite
+    file cannot drop them, and the test would cost one more query on every request."""
+    return {"pool_pre_ping": not database_url.startswith("sqlite")}
 
 
 def _dev_secret(instance_path: str) -> str:
