@@ -1,7 +1,8 @@
-"""The app under benchmark: the real `create_app` plus a hello-world route, on a seeded SQLite file.
+"""The app under benchmark: the real `create_app` plus two reference routes, on a seeded SQLite file.
 
-The hello-world route lives in the SAME app, so it pays for the same middleware, session
-handling and after-request hooks as the routes it is compared with.
+`/bench/hello` (hello-world) and `/bench/me` (a signed-in hello that loads the person) live in
+the SAME app, so they pay for the same middleware, session handling and after-request hooks as
+the routes they are compared with.
 
     BENCH_DB=/tmp/x/bench.db python -m bench.bench_app prepare   # migrate and seed, once
     BENCH_DB=/tmp/x/bench.db gunicorn bench.bench_app:app        # serve
@@ -15,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from flask import Flask
+from flask_login import current_user, login_required
 
 from course import create_app
 
@@ -35,6 +37,13 @@ def make_app() -> Flask:
     @app.get("/bench/hello")
     def bench_hello() -> str:
         return "Hello, world!"
+
+    # The floor of every signed-in page: the session cookie is read and the person loaded
+    # (one query), and nothing else. No page that shows someone their own work can cost less.
+    @app.get("/bench/me")
+    @login_required
+    def bench_me() -> str:
+        return f"Hello, {current_user.name}!"
 
     return app
 

@@ -75,7 +75,8 @@ _PLANS_OF_PERSON = (sa.select(Enrolment.cohort_id, ModuleSchedule.lesson_slug, M
 def plans_for(user_id: int) -> dict[str, Plan]:
     """Read the merged schedule of every cohort one person is in (one query)."""
     per_cohort: dict[int, dict[str, Plan]] = {}
-    for cohort_id, slug, opens, due in db.session.execute(_PLANS_OF_PERSON, {"user_id": user_id}):
+    rows = db.session.connection().execute(_PLANS_OF_PERSON, {"user_id": user_id})  # plain rows: no ORM set-up
+    for cohort_id, slug, opens, due in rows:
         plans = per_cohort.setdefault(cohort_id, {})
         if slug is not None:
             plans[slug] = Plan(opens, due)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -84,32 +83,41 @@ def progress_of_many(user_ids: Sequence[int], catalog: Catalog) -> dict[int, Cou
             for uid in user_ids}
 
 
-def _for_scope(query: sa.Select[Any], user_column: Any, scope: Scope) -> sa.Result[Any]:
-    """Run `query` for the people in `scope`. A list of ids goes through a statement built once
-    (building a SELECT costs more than SQLite takes to answer it on the lesson page's hot path)."""
-    if isinstance(scope, sa.Select):
-        return db.session.execute(query.where(user_column.in_(scope)))
-    return db.session.execute(_prebuilt(query, user_column), {"ids": list(scope)})
+class PerPerson(NamedTuple):
+    """A SELECT over people's rows, plus its form for a list of ids, built once: building a
+    SELECT costs more than SQLite takes to answer it, and the lesson page runs three per request."""
+
+    query: sa.Select[Any]
+    user_column: Any
+    for_ids: sa.Select[Any]
+
+    @classmethod
+    def of(cls, query: sa.Select[Any], user_column: Any) -> PerPerson:
+        return cls(query, user_column, query.where(user_column.in_(sa.bindparam("ids", expanding=True))))
+
+    def rows(self, scope: Scope) -> sa.Result[Any]:
+        if isinstance(scope, sa.Select):
+            return db.session.execute(self.query.where(self.user_column.in_(scope)))
+        # Plain rows, not objects: the session's connection skips the ORM's per-statement set-up.
+        return db.session.connection().execute(self.for_ids, {"ids": list(scope)})
 
 
-@cache
-def _prebuilt(query: sa.Select[Any], user_column: Any) -> sa.Select[Any]:
-    return query.where(user_column.in_(sa.bindparam("ids", expanding=True)))
-
-
-_LESSON_DATES = sa.select(LessonProgress.user_id, LessonProgress.lesson_slug, LessonProgress.last_viewed_at,
-                          LessonProgress.completed_at)
-_BEST_SCORES = sa.select(QuizAttempt.user_id, QuizAttempt.quiz_slug,
-                         sa.func.max(QuizAttempt.points * 100.0 / QuizAttempt.max_points),
-                         sa.func.max(sa.case((QuizAttempt.passed, 1), else_=0))
-                         ).group_by(QuizAttempt.user_id, QuizAttempt.quiz_slug)
-_WORK_STATUSES = sa.select(ExerciseWork.user_id, ExerciseWork.kind, ExerciseWork.status)
+_LESSON_DATES = PerPerson.of(sa.select(LessonProgress.user_id, LessonProgress.lesson_slug,
+                                       LessonProgress.last_viewed_at, LessonProgress.completed_at),
+                             LessonProgress.user_id)
+_BEST_SCORES = PerPerson.of(sa.select(QuizAttempt.user_id, QuizAttempt.quiz_slug,
+                                      sa.func.max(QuizAttempt.points * 100.0 / QuizAttempt.max_points),
+                                      sa.func.max(sa.case((QuizAttempt.passed, 1), else_=0)))
+                            .group_by(QuizAttempt.user_id, QuizAttempt.quiz_slug),
+                            QuizAttempt.user_id)
+_WORK_STATUSES = PerPerson.of(sa.select(ExerciseWork.user_id, ExerciseWork.kind, ExerciseWork.status),
+                              ExerciseWork.user_id)
 
 
 def lesson_dates(scope: Scope) -> dict[int, dict[str, LessonDates]]:
     """Map each person to {lesson slug: (last viewed, completed)} for the lessons they opened."""
     found: dict[int, dict[str, LessonDates]] = {}
-    for uid, slug, viewed, done in _for_scope(_LESSON_DATES, LessonProgress.user_id, scope):
+    for uid, slug, viewed, done in _LESSON_DATES.rows(scope):
         found.setdefault(uid, {})[slug] = (viewed, done)
     return found
 
@@ -117,7 +125,7 @@ def lesson_dates(scope: Scope) -> dict[int, dict[str, LessonDates]]:
 def best_scores(scope: Scope) -> dict[int, dict[str, tuple[float, bool]]]:
     """Map each person to {quiz slug: (best percent, passed at least once)}."""
     found: dict[int, dict[str, tuple[float, bool]]] = {}
-    for uid, slug, percent, passed in _for_scope(_BEST_SCORES, QuizAttempt.user_id, scope):
+    for uid, slug, percent, passed in _BEST_SCORES.rows(scope):
         found.setdefault(uid, {})[slug] = (percent, bool(passed))
     return found
 
@@ -125,7 +133,7 @@ def best_scores(scope: Scope) -> dict[int, dict[str, tuple[float, bool]]]:
 def work_statuses(scope: Scope) -> dict[int, dict[str, str]]:
     """Map each person to {exercise kind: status of their work} (draft, submitted, approved...)."""
     found: dict[int, dict[str, str]] = {}
-    for uid, kind, status in _for_scope(_WORK_STATUSES, ExerciseWork.user_id, scope):
+    for uid, kind, status in _WORK_STATUSES.rows(scope):
         found.setdefault(uid, {})[kind] = status
     return found
 

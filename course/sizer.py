@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -11,6 +11,7 @@ from fractions import Fraction
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
+from markupsafe import Markup
 
 from . import sizer_chart as fmt
 from .pipeline.errors import InvalidInput
@@ -80,6 +81,7 @@ STAGE_COLUMNS = (
     Field("open_count", "Open deals", "count", optional=True, mode="numeric"),
 )
 STAGE_NAMES = tuple(column.name for column in STAGE_COLUMNS)
+CURRENCY = Field("currency", "Currency", mode="text")  # a select, not a text input
 
 
 @dataclass
@@ -106,6 +108,66 @@ class SizerForm:
 
     def unit(self, f: Field) -> str:
         return self.currency() if f.unit == "money" else f.unit
+
+    # What _form.html writes for each input, worked out here: the template loops over these
+    # instead of calling a macro per input (see the note at the top of _form.html).
+
+    def top_inputs(self, fields: Iterable[Field], prefix: str) -> list[Input]:
+        return [Input(f, prefix + f.name, f.name, f.label, self.unit(f), self.values.get(f.name, ""),
+                      self.errors.get(f.name), hint=bool(f.hint))
+                for f in fields]
+
+    def currency_input(self, prefix: str) -> Input:
+        return Input(CURRENCY, prefix + "currency", "currency", CURRENCY.label, "",
+                     self.currency(), self.errors.get("currency"))
+
+    def stage_rows(self, columns: Iterable[Field], prefix: str) -> list[StageRow]:
+        units = [(column, self.unit(column), column.label.lower()) for column in columns]
+        rows = []
+        for index, row in enumerate(self.rows):
+            cells = []
+            for column, unit, label in units:
+                name = self.stage_input(index, column.name)
+                cells.append(Input(column, prefix + name, name, f"Stage {index + 1} {label}", unit,
+                                   row.get(column.name, ""), self.errors.get(name),
+                                   autofocus=column.name == "name" and self.new_row == index))
+            rows.append(StageRow(index, _filled(row), tuple(cells)))
+        return rows
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input as _form.html writes it: ids, label, unit, value as typed, error, aria attributes."""
+
+    field: Field
+    id: str
+    name: str
+    label: str  # the field's label; for a stage cell, "Stage 2 win probability"
+    unit: str
+    value: str
+    error: str | None
+    hint: bool = False  # the field has a hint paragraph, which aria-describedby names
+    autofocus: bool = False
+
+    @property
+    def aria(self) -> Markup:
+        """aria-describedby (the hint, then the error) and aria-invalid, each after a space."""
+        ids = [f"{self.id}-hint"] if self.hint else []
+        if self.error:
+            ids.append(f"{self.id}-error")
+        if not ids:
+            return Markup("")
+        described = Markup(' aria-describedby="{}"').format(" ".join(ids))
+        return described + Markup(' aria-invalid="true"') if self.error else described
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One row of the stage table: its index from 0, whether anything is typed in it, its cells."""
+
+    index: int
+    filled: bool
+    cells: tuple[Input, ...]
 
 
 def _filled(row: Mapping[str, str]) -> bool:

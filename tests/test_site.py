@@ -122,3 +122,12 @@ def test_a_405_keeps_its_allow_header_and_other_errors_are_styled(client):
     assert "GET" in response.headers["Allow"]
     big = client.post("/api/v1/sizer", data=b"x" * 70_000, content_type="application/json")
     assert big.status_code == 413 and "errors" in big.get_json()
+
+
+def test_connections_are_tested_before_use_only_on_a_server_database():
+    """PostgreSQL may drop an idle connection (then a page would fail); a SQLite file cannot,
+    and testing it would cost one more query on every request."""
+    from course.config import engine_options
+
+    assert engine_options("postgresql+psycopg://u@h/db") == {"pool_pre_ping": True}
+    assert engine_options("sqlite:////tmp/academy.db") == {"pool_pre_ping": False}
