@@ -11,11 +11,11 @@ from fractions import Fraction
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import sizer_chart as fmt
 from .pipeline.errors import InvalidInput
-from .pipeline.sizing import SizerInput, SizerResult, parse_sizer_input, size_pipeline
+from .pipeline.sizing import SizerInput, SizerResult, parse_and_size
 
 bp = Blueprint("sizer", __name__)
 
@@ -24,6 +24,7 @@ CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "INR", "CNY", "SE
 DEFAULTS = {"currency": "USD", "period_days": "365", "naive_multiple": "3"}
 BRIGHTLINE = {"currency": "USD", "goal": "1000000", "period_days": "365", "deal_size": "50000",
               "win_rate": "20", "cycle_days": "120", "naive_multiple": "3"}
+BRIGHTLINE_QUERY = urlencode(BRIGHTLINE)
 MIN_ROWS = 3
 PERCENT = frozenset({"win_rate", "slippage", "create_and_close", "win_probability"})
 # Below 1% a win rate is almost surely a fraction typed by mistake; we ask, never guess.
@@ -113,8 +114,8 @@ class SizerForm:
     # instead of calling a macro per input (see the note at the top of _form.html).
 
     def top_inputs(self, fields: Iterable[Field], prefix: str) -> list[Input]:
-        return [Input(f, prefix + f.name, f.name, f.label, self.unit(f), self.values.get(f.name, ""),
-                      self.errors.get(f.name), hint=bool(f.hint))
+        return [Input(f, prefix + f.name, f.name, f.label, self.unit(f),
+                      self.values.get(f.name, ""), self.errors.get(f.name), hint=bool(f.hint))
                 for f in fields]
 
     def currency_input(self, prefix: str) -> Input:
@@ -135,9 +136,11 @@ class SizerForm:
         return rows
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and a page makes
+# 27 Inputs or more.
+@dataclass(slots=True)
 class Input:
-    """One input as _form.html writes it: ids, label, unit, value as typed, error, aria attributes."""
+    """One input as _form.html writes it: its ids, label, unit, value as typed and error."""
 
     field: Field
     id: str
@@ -157,11 +160,11 @@ class Input:
             ids.append(f"{self.id}-error")
         if not ids:
             return Markup("")
-        described = Markup(' aria-describedby="{}"').format(" ".join(ids))
-        return described + Markup(' aria-invalid="true"') if self.error else described
+        invalid = ' aria-invalid="true"' if self.error else ""
+        return Markup(f' aria-describedby="{escape(" ".join(ids))}"{invalid}')
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StageRow:
     """One row of the stage table: its index from 0, whether anything is typed in it, its cells."""
 
@@ -301,8 +304,7 @@ def compute(form: SizerForm) -> tuple[SizerInput, SizerResult] | None:
     """Size the pipeline from the form; on any fault, fill form.errors and return None."""
     data, errors = to_domain(form)
     try:
-        inp = parse_sizer_input(data)
-        result = size_pipeline(inp)
+        inp, result = parse_and_size(data)
     except InvalidInput as bad:
         errors = {**form_errors(bad.errors), **errors}
     if errors:
@@ -431,9 +433,10 @@ def page_context(args: Mapping[str, str]) -> dict[str, object]:
     editing = "add_stage" in args  # changing rows is not asking for a result yet
     submitted = any(name in args for name in TOP_NAMES)
     sized = compute(form) if submitted and not editing else None
+    page_url = url_for("sizer.page")  # once per request: the form's action and the example link
     context: dict[str, object] = {
         "form": form, "groups": GROUPS, "columns": STAGE_COLUMNS, "submitted": submitted,
-        "example_url": url_for("sizer.page") + "?" + urlencode(BRIGHTLINE), "fmt": fmt,
+        "page_url": page_url, "example_url": f"{page_url}?{BRIGHTLINE_QUERY}", "fmt": fmt,
     }
     if sized is not None:
         inp, res = sized

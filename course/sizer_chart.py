@@ -11,7 +11,13 @@ from decimal import Decimal
 from fractions import Fraction
 from html import escape
 
-from course.pipeline.currency import format_money, round_half_up, round_money
+from course.pipeline.currency import (
+    format_money,
+    money_prefix,
+    round_half_up,
+    round_money,
+    round_ratio_half_up,
+)
 from course.pipeline.sizing import SizerResult
 
 # Compact units for money in sentences: $5.0M reads better than $5,000,000.00.
@@ -36,7 +42,14 @@ class Chart:
 
 def plain(value: Fraction | int, places: int = 2) -> str:
     """Write a number briefly, half-up: 120, 1.92, 33.33 (no trailing zeros)."""
-    text = str(round_half_up(Fraction(value), places))
+    return _plain_ratio(value.numerator, value.denominator, places)
+
+
+def _plain_ratio(numerator: int, denominator: int, places: int) -> str:
+    """plain() of numerator / denominator; a whole number is written as it is, with no rounding."""
+    if denominator == 1:
+        return str(numerator)
+    text = str(round_ratio_half_up(numerator, denominator, places))
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -58,23 +71,21 @@ def money(value: Fraction, code: str) -> str:
     return format_money(round_money(value, code), code)
 
 
-def _prefix(code: str) -> str:
-    """Return what format_money writes before the digits: "$", "€", or "KWD "."""
-    return format_money(Decimal(0), code).split("0", 1)[0]
-
-
 def compact_money(value: Fraction, code: str) -> str:
     """Write money to 3 significant figures with a unit: $5.0M, $1.64M, $417K, $950."""
-    size = abs(value)
-    sign = "-" if value < 0 else ""
+    # On the integers of |value| = n / d: this runs a dozen times per sizer page, and each
+    # Fraction division or comparison builds or converts a Fraction (a gcd, isinstance checks).
+    n, d = abs(value.numerator), value.denominator
+    sign = "-" if value.numerator < 0 else ""
+    whole = n // d  # |value| < unit exactly when whole < unit, as every unit is a whole number
     for index, (unit, letter) in enumerate(_UNITS):
-        if size < unit:
+        if whole < unit:
             continue
-        scaled = _three_figures(size / unit)
+        scaled = _three_figures(n, d * unit)
         if scaled >= 1000 and index > 0:  # 999.6K rounds up to the next unit: 1.0M
             bigger, bigger_letter = _UNITS[index - 1]
-            scaled, letter = _three_figures(size / bigger), bigger_letter
-        return f"{sign}{_prefix(code)}{_short_number(scaled)}{letter}"
+            scaled, letter = _three_figures(n, d * bigger), bigger_letter
+        return f"{sign}{money_prefix(code)}{_short_number(scaled)}{letter}"
     return money(value, code)
 
 
@@ -86,14 +97,18 @@ def _short_number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _three_figures(value: Fraction) -> Decimal:
-    places = 0 if value >= 100 else 1 if value >= 10 else 2
-    return round_half_up(value, places)
+def _three_figures(numerator: int, denominator: int) -> Decimal:
+    """Round numerator / denominator (both > 0) to 3 figures, whole from 100 up: 1.64, 41.7, 417."""
+    whole = numerator // denominator  # compared with whole numbers, the floor decides
+    places = 0 if whole >= 100 else 1 if whole >= 10 else 2
+    return round_ratio_half_up(numerator, denominator, places)
 
 
 def _num(value: Fraction | float) -> str:
     """Write an SVG coordinate with 2 decimals at most."""
-    return plain(Fraction(value), 2)
+    # Exact for a float too (a label's x is a Fraction plus BAR_WIDTH / 2), as Fraction(float)
+    # is, without building a Fraction: a chart writes dozens of coordinates.
+    return _plain_ratio(*value.as_integer_ratio(), 2)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,8 +167,9 @@ def coverage_chart(res: SizerResult) -> Chart | None:
     if res.current is not None:
         rows.append(("Current pipeline", money(res.current.pipeline, res.currency)))
     title = "Pipeline you need against the rule of thumb"
-    return Chart("chart-coverage", title, _desc(rows),
-                 _svg("chart-coverage", title, _desc(rows), 480, 240, body), tuple(rows))
+    desc = _desc(rows)
+    svg = _svg("chart-coverage", title, desc, 480, 240, body)
+    return Chart("chart-coverage", title, desc, svg, tuple(rows))
 
 
 def _stage_values(res: SizerResult) -> tuple[str, list[tuple[str, Fraction]]]:
@@ -187,8 +203,9 @@ def stage_chart(res: SizerResult) -> Chart | None:
         body.append(_text(408, y + 19, compact_money(value, res.currency), "value", "start"))
     rows = [(name, money(value, res.currency)) for name, value in values]
     height = 20 + 36 * len(values)
-    return Chart("chart-stages", title, _desc(rows),
-                 _svg("chart-stages", title, _desc(rows), 520, height, body), tuple(rows))
+    desc = _desc(rows)
+    svg = _svg("chart-stages", title, desc, 520, height, body)
+    return Chart("chart-stages", title, desc, svg, tuple(rows))
 
 
 def creation_chart(res: SizerResult) -> Chart | None:
@@ -214,8 +231,9 @@ def creation_chart(res: SizerResult) -> Chart | None:
             ("New opportunities per week", count),
             ("Target opportunities per week", str(creation.opportunities_per_week_target))]
     title = "New pipeline to create each week"
-    return Chart("chart-creation", title, _desc(rows),
-                 _svg("chart-creation", title, _desc(rows), 520, 80, body), tuple(rows))
+    desc = _desc(rows)
+    svg = _svg("chart-creation", title, desc, 520, 80, body)
+    return Chart("chart-creation", title, desc, svg, tuple(rows))
 
 
 def charts(res: SizerResult) -> list[Chart]:

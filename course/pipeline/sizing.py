@@ -508,6 +508,21 @@ def size_pipeline(inp: SizerInput) -> SizerResult:
     errors = validate_sizer_input(inp)
     if errors:
         raise InvalidInput(errors)
+    return _size_valid(inp)
+
+
+def parse_and_size(data: Mapping[str, object]) -> tuple[SizerInput, SizerResult]:
+    """Read the raw JSON object and size it; raise InvalidInput listing every fault.
+
+    The same as size_pipeline(parse_sizer_input(data)), but the rules are checked once:
+    parse_sizer_input has already checked every rule that validate_sizer_input would.
+    """
+    inp = parse_sizer_input(data)
+    return inp, _size_valid(inp)
+
+
+def _size_valid(inp: SizerInput) -> SizerResult:
+    """Size an input that breaks no rule of SIZER.md."""
     gap = max(inp.goal - inp.booked, ZERO)
     coverage = (1 - inp.create_and_close) / (inp.win_rate * (1 - inp.slippage))
     required = gap * coverage
@@ -756,4 +771,4 @@ def _stage_json(stage: StageResult, money: Callable[[Fraction], str]) -> dict[st
 
 def size_from_json(data: Mapping[str, object]) -> dict[str, object]:
     """Read, size and shape in one call; raise InvalidInput listing every fault."""
-    return result_to_json(size_pipeline(parse_sizer_input(data)))
+    return result_to_json(parse_and_size(data)[1])
