@@ -204,11 +204,11 @@ def _reload(ids: list[int]) -> None:
 
 # --- enrol, move, remove ------------------------------------------------------------------------
 
-def enrol(cohort: Cohort, user: User) -> bool:
+def enrol(cohort: Cohort, user_id: int) -> bool:
     """Put a person in a cohort; return False when they were in it already."""
-    if enrolment_of(cohort.id, user.id):
+    if enrolment_of(cohort.id, user_id):
         return False
-    db.session.add(Enrolment(cohort_id=cohort.id, user_id=user.id))
+    db.session.add(Enrolment(cohort_id=cohort.id, user_id=user_id))
     try:
         db.session.commit()
     except IntegrityError:  # the same link followed twice at once

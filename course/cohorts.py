@@ -470,7 +470,7 @@ def join(code: str):  # type: ignore[no-untyped-def]
         return render_template("cohorts/join.html", cohort=cohort, member=False)
     member = cohort_roster.enrolment_of(cohort.id, current_user.id) is not None
     if request.method == "POST" and current_user.role in ENROLLABLE:
-        if cohort_roster.enrol(cohort, current_user):
+        if cohort_roster.enrol(cohort, current_user.id):
             flash(f"Welcome to {cohort.name}! The course map shows when each module opens and is due.", "success")
         else:
             flash(f"You are in {cohort.name} already.", "info")
@@ -511,7 +511,7 @@ def seed_cohort(emails: list[str] | None = None) -> Cohort | None:
         db.session.flush()
         save_schedule(cohort, weekly_plan(start, [le.slug for le in catalog().lessons]))
     for user in _demo_learners(emails):
-        cohort_roster.enrol(cohort, user)
+        cohort_roster.enrol(cohort, user.id)
     db.session.commit()
     return cohort
 

@@ -118,3 +118,41 @@ def test_an_overlong_email_is_refused_beside_the_field(client):
     page = client.post("/login", data={"email": "x" * 300 + "@example.com", "password": "whatever"})
     assert page.status_code == 200
     assert "An email address has at most 254 characters." in page.get_data(as_text=True)
+
+
+
+def test_a_changed_role_or_removed_account_counts_from_the_next_request():
+    """The person is read afresh on every request: no worker keeps an account's role or name.
+    Its own app, with no app context held between requests, so each request starts afresh as in
+    production (the shared fixtures keep one context, and with it `g`, for the whole test)."""
+    from course import create_app
+    from course.auth import create_user
+
+    app = create_app(app_settings())
+
+    def change(statement: sa.Executable) -> None:
+        with app.app_context():
+            db.session.execute(statement)
+            db.session.commit()
+
+    with app.app_context():
+        db.create_all()
+        trainer = create_user("tara@example.com", "Tara Trainer", PASSWORD, "trainer", None)
+        db.session.commit()
+        trainer_id = trainer.id
+    try:
+        client = app.test_client()
+        assert client.post("/login", data={"email": "tara@example.com", "password": PASSWORD}).status_code == 302
+        assert "Cohorts" in client.get("/course").text
+
+        change(sa.update(User).where(User.id == trainer_id).values(role="learner", name="Tara Learner"))
+        page = client.get("/course").text
+        assert "Cohorts" not in page and "Tara Learner" in page
+        assert client.get("/cohorts/").status_code == 403
+
+        change(sa.delete(User).where(User.id == trainer_id))
+        gone = client.get("/progress")
+        assert gone.status_code == 302 and "/login" in gone.headers["Location"]
+    finally:
+        with app.app_context():
+            db.drop_all()
