@@ -1,14 +1,15 @@
 """Throughput of the sizer API, the sizer page and a signed-in lesson page against hello-world.
 
 Starts gunicorn (2 sync workers, loopback only) on a seeded SQLite file, signs in through the real
-login form, runs wrk on each target twice in the same run, prints req/s, average latency and the
-ratio to hello-world in the same run, and a verdict against the goal (each target >= 60% of
-hello-world), taken on the best run of each.
+login form, runs wrk on each target twice in the same run, prints req/s, average latency, the
+ratio to hello-world in the same run and the workers' CPU per request, and a verdict against the
+goal (each target >= 60% of hello-world), taken on the best run of each. Two reference targets
+(hello-world signed in; the cheapest signed-in page) explain the others and have no goal.
 
     .venv/bin/python bench/run.py          (or: make bench)
 
 Exit status: 0 whatever the figures; 1 only when the set-up fails (no wrk, gunicorn not up,
-sign-in refused). The whole run takes about 75 seconds.
+sign-in refused). The whole run takes about 100 seconds.
 """
 
 from __future__ import annotations
