@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 from itertools import count
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from course import create_app
@@ -39,9 +41,29 @@ def app_settings(**extra: object) -> dict[str, object]:
     return settings
 
 
+class FreshRequestClient(FlaskClient):
+    """Run each request in its own app context, with its own `g` and database session, as in
+    production, although the test holds one context open for its own set-up and checks.
+    Sharing them would hide bugs: a person cached in `g`, objects carried from one request to
+    the next in the session's identity map."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("buffered") is False:  # a test that checks streaming reads the body later,
+            return super().open(*args, **kwargs)  # when this context window has closed
+        kwargs["buffered"] = True  # a streamed body runs inside the request's own context too
+        outer = _cv_app.set(None)  # no app context: the request pushes its own
+        try:
+            response = super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(outer)
+        db.session.expire_all()  # the test's next read sees what the request wrote
+        return response
+
+
 @pytest.fixture
 def app() -> Iterator[Flask]:
     app = create_app(app_settings())
+    app.test_client_class = FreshRequestClient
     add_test_templates(app)
     with app.app_context():
         db.create_all()

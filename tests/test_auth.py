@@ -121,38 +121,20 @@ def test_an_overlong_email_is_refused_beside_the_field(client):
 
 
 
-def test_a_changed_role_or_removed_account_counts_from_the_next_request():
-    """The person is read afresh on every request: no worker keeps an account's role or name.
-    Its own app, with no app context held between requests, so each request starts afresh as in
-    production (the shared fixtures keep one context, and with it `g`, for the whole test)."""
-    from course import create_app
-    from course.auth import create_user
 
-    app = create_app(app_settings())
+def test_a_changed_role_or_removed_account_counts_from_the_next_request(client, make_user, login):
+    """The person is read afresh on every request: no worker keeps an account's role or name."""
+    trainer = make_user("trainer", name="Tara Trainer")
+    login(trainer)
+    assert "Cohorts" in client.get("/course").text
 
-    def change(statement: sa.Executable) -> None:
-        with app.app_context():
-            db.session.execute(statement)
-            db.session.commit()
+    db.session.execute(sa.update(User).where(User.id == trainer.id).values(role="learner", name="Tara Learner"))
+    db.session.commit()
+    page = client.get("/course").text
+    assert "Cohorts" not in page and "Tara Learner" in page
+    assert client.get("/cohorts/").status_code == 403
 
-    with app.app_context():
-        db.create_all()
-        trainer = create_user("tara@example.com", "Tara Trainer", PASSWORD, "trainer", None)
-        db.session.commit()
-        trainer_id = trainer.id
-    try:
-        client = app.test_client()
-        assert client.post("/login", data={"email": "tara@example.com", "password": PASSWORD}).status_code == 302
-        assert "Cohorts" in client.get("/course").text
-
-        change(sa.update(User).where(User.id == trainer_id).values(role="learner", name="Tara Learner"))
-        page = client.get("/course").text
-        assert "Cohorts" not in page and "Tara Learner" in page
-        assert client.get("/cohorts/").status_code == 403
-
-        change(sa.delete(User).where(User.id == trainer_id))
-        gone = client.get("/progress")
-        assert gone.status_code == 302 and "/login" in gone.headers["Location"]
-    finally:
-        with app.app_context():
-            db.drop_all()
+    db.session.execute(sa.delete(User).where(User.id == trainer.id))
+    db.session.commit()
+    gone = client.get("/progress")
+    assert gone.status_code == 302 and "/login" in gone.headers["Location"]
