@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
