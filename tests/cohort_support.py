@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -44,18 +42,3 @@ def members(cohort: Cohort) -> list[str]:
 def outbox(kind: str | None = None) -> list[OutboxMessage]:
     query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
     return list(db.session.scalars(query.where(OutboxMessage.kind == kind) if kind else query))
-
-
-@contextmanager
-def counted_queries() -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import count
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
@@ -39,6 +41,21 @@ def app_settings(**extra: object) -> dict[str, object]:
                                                  "connect_args": {"check_same_thread": False}}
     settings.update(extra)
     return settings
+
+
+@contextmanager
+def counted_queries() -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 class FreshRequestClient(FlaskClient):

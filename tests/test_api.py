@@ -15,7 +15,7 @@ from course.api import MAX_BODY
 from course.extensions import db
 from course.openapi import openapi_document
 from course.pipeline.sizing import STAGE_FIELDS, TOP_FIELDS
-from tests.conftest import PASSWORD, app_settings
+from tests.conftest import PASSWORD, app_settings, counted_queries
 
 SIZER, CHECK = "/api/v1/sizer", "/api/v1/criteria/check"
 JSON = "application/json"
@@ -289,21 +289,13 @@ def test_both_endpoints_work_with_csrf_protection_on():
 
 def test_nothing_is_written_to_the_database(app, client, make_user, login):
     login(make_user())  # a signed-in caller must not leave a trace either
-    writes: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        if statement.lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
-            writes.append(statement)
-
     tables = db.metadata.sorted_tables
     before = [db.session.scalar(sa.select(sa.func.count()).select_from(t)) for t in tables]
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counted_queries() as statements:
         for url, body in [(SIZER, WORKED_EXAMPLE_3), (SIZER, {"goal": -1}),
                           (CHECK, GOOD_PROCESS), (CHECK, WEAK_PROCESS), (CHECK, {})]:
             assert client.post(url, json=body).status_code in {200, 422}
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
+    writes = [s for s in statements if s.lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
     assert writes == []
     assert [db.session.scalar(sa.select(sa.func.count()).select_from(t)) for t in tables] == before
 

@@ -15,7 +15,8 @@ from course.cohort_schedule import OPEN, Plan, merge_plans, schedule_of, weekly_
 from course.extensions import db
 from course.models import Enrolment, ExerciseWork, LessonProgress, QuizAttempt, Review, Submission, User
 from course.progress import course_progress, progress_of_many
-from tests.cohort_support import counted_queries, days, enrol, make_cohort, plan
+from tests.cohort_support import days, enrol, make_cohort, plan
+from tests.conftest import counted_queries
 
 RIGHT = {"buyer-decides": "0", "good-criteria": ["0", "1"], "bigger-better": "false", "coverage-20": "5"}
 HALF = {"buyer-decides": "1", "good-criteria": ["0", "1"], "bigger-better": "true", "coverage-20": "5"}

@@ -7,8 +7,6 @@ import io
 import os
 import subprocess
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -23,6 +21,7 @@ from course.exercises import submit_work
 from course.extensions import db
 from course.models import Cohort, Enrolment, ExerciseWork, OutboxMessage, Review, ReviewScore, Submission, utcnow
 from course.review_store import Superseded, age_text, record_review
+from tests.conftest import counted_queries
 from tests.test_html_valid import VNU, tools_or_skip
 
 NOTE_LINES = ("complete", "applies-course", "usable")  # the default rubric of rubrics.yml
@@ -484,20 +483,6 @@ def test_review_pages_are_valid_html(client, login, team, tmp_path):
 # A fixed number of queries, whatever the size of the team
 
 
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", note)
-
-
 def queries_for(client, make_user, login, size: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
     manager = make_user("manager")
     for n in range(size):
@@ -514,7 +499,7 @@ def queries_for(client, make_user, login, size: int) -> dict[str, int]:  # type:
     counts = {}
     for url in ("/team", "/reviews", "/reviews.csv"):
         db.session.expire_all()  # nothing cached from the set-up: every row is read as a visitor's would be
-        with counted() as statements:
+        with counted_queries() as statements:
             response = client.get(url)
             response.get_data()
         assert response.status_code == 200 and response.get_data(as_text=True).count(learner.email) == 1, url
