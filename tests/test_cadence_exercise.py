@@ -8,7 +8,6 @@ import shutil
 import subprocess
 from datetime import date, timedelta
 from fractions import Fraction
-from html.parser import HTMLParser
 from pathlib import Path
 
 import icalendar
@@ -40,6 +39,7 @@ from course.pipeline.cadence import (
     parse_cadence,
 )
 from course.pipeline.errors import InvalidInput
+from tests.form_page import FormPage
 
 URL = "/exercises/cadence"
 ICS = "/exercises/cadence/calendar.ics"
@@ -48,73 +48,15 @@ ICS = "/exercises/cadence/calendar.ics"
 # ---------------------------------------------------------------- helpers: the page as a browser sees it
 
 
-class Page(HTMLParser):
-    """Collect what a browser would send from the exercise form, and every id on the page."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: list[str] = []
-        self.fields: dict[str, list[str]] = {}
-        self._in_form = False
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._options: list[tuple[str | None, bool, str]] = []  # value attribute, selected, text
-        self._text = ""
-        self.feed(html)
-
-    def _add(self, name: str, value: str) -> None:
-        self.fields.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if "id" in a:
-            self.ids.append(a["id"])
-        if tag == "form" and "data-autosave" in a:
-            self._in_form = True
-        if not self._in_form:
-            return
-        if tag == "input" and a.get("type") == "radio":
-            if "checked" in a:
-                self._add(a["name"], a["value"])
-        elif tag == "input":
-            self._add(a["name"], a.get("value", ""))
-        elif tag == "textarea":
-            self._textarea, self._text = a["name"], ""
-        elif tag == "select":
-            self._select, self._options = a["name"], []
-        elif tag == "option":
-            self._options.append((a.get("value") if "value" in a else None, "selected" in a, ""))
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self._text += data
-        elif self._select is not None and self._options:
-            value, chosen, text = self._options[-1]
-            self._options[-1] = (value, chosen, text + data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._in_form = False
-        elif tag == "textarea" and self._textarea is not None:
-            # a browser drops the one newline that follows <textarea>
-            self._add(self._textarea, self._text.removeprefix("\n"))
-            self._textarea = None
-        elif tag == "select" and self._select is not None:
-            picked = [o for o in self._options if o[1]] or self._options[:1]
-            value, _, text = picked[0]
-            self._add(self._select, text.strip() if value is None else value)
-            self._select = None
-
-
 def flat(html: str) -> str:
     """Collapse whitespace so sentences split over template lines read as one."""
     return re.sub(r"\s+", " ", html)
 
 
-def open_editor(client) -> Page:  # type: ignore[no-untyped-def]
+def open_editor(client) -> FormPage:  # type: ignore[no-untyped-def]
     response = client.get(URL)
     assert response.status_code == 200
-    return Page(response.get_data(as_text=True))
+    return FormPage(response.get_data(as_text=True))
 
 
 def post(client, fields: dict[str, list[str]], **changes: str):  # type: ignore[no-untyped-def]
@@ -188,7 +130,7 @@ def test_opening_the_exercise_shows_the_default_plan_and_its_hours(client, make_
             '<td class="num">60</td><td class="num">2.17</td><td class="num">2.2</td>'
             '<td class="num">13.0</td>') in text
     assert "What to look at" not in html  # the default plan has nothing to warn about
-    page = Page(html)
+    page = FormPage(html)
     assert page.fields["meetings-0-kind"] == ["pipeline"] and page.fields["meetings-4-format"] == ["group"]
     assert page.fields["meetings-1-minutes"] == ["45"] and page.fields["sellers"] == ["6"]
     assert page.fields["meetings-0-agenda"][0].startswith("New and early-stage deals")
@@ -225,7 +167,7 @@ def test_text_typed_where_a_number_belongs_is_kept_and_questioned(client, make_u
     post(client, page.fields, sellers="six", meetings__1__minutes="45.5", action="save")
     assert saved(user).data["sellers"] == "six" and saved(user).data["meetings"][1]["minutes"] == "45.5"
     html = client.get(URL).get_data(as_text=True)
-    again = Page(html)
+    again = FormPage(html)
     assert again.fields["sellers"] == ["six"] and again.fields["meetings-1-minutes"] == ["45.5"]
     # a gentle note beside each field before any submit, not a red error
     assert ('<p class="finding finding-info" id="meetings-1-minutes-error">Meeting 2, minutes: Enter a whole '
@@ -333,7 +275,7 @@ def test_submit_is_refused_with_each_message_beside_its_field(client, make_user,
     need = "Add a pipeline-coaching meeting: coaching each seller on their whole pipeline is what the cadence is for."
     assert f'<li><a href="#meetings">{need}</a></li>' in html
     assert f'<p class="error" id="meetings-error">{need}</p>' in html
-    ids = Page(html).ids
+    ids = FormPage(html).ids
     assert "meetings-1-minutes" in ids and "meetings" in ids
     assert saved(user).status == "draft" and saved(user).data["meetings"][1]["minutes"] == "abc"
 
@@ -466,7 +408,7 @@ def test_bad_export_settings_go_back_to_the_editor_naming_the_field(client, make
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f'<p class="flash flash-error">Calendar not downloaded. {message}</p>' in html
     name, _, value = query.partition("=")
-    assert Page(html).fields[name] == [value]  # what was typed is still in the export form
+    assert FormPage(html).fields[name] == [value]  # what was typed is still in the export form
 
 
 def test_a_plan_with_problems_is_not_exported(client, make_user, login):
@@ -499,7 +441,7 @@ def test_the_export_form_sits_on_the_editor_page(client, make_user, login):
     html = client.get(URL).get_data(as_text=True)
     assert ('<button type="submit" class="button secondary" formaction="/exercises/cadence/calendar.ics" '
             'formmethod="post">Download the calendar (.ics)</button>') in html
-    page = Page(html)
+    page = FormPage(html)
     assert page.fields["start"] == [next_monday(date.today()).isoformat()]
     assert page.fields["tz"] == ["UTC"] and page.fields["names"] == [""]
     assert html.count("<option>") + html.count("<option selected>") == 14  # the time zones

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +15,7 @@ from course.extensions import db
 from course.journey_exercise import apply_action, from_form, problems, start
 from course.models import ExerciseWork
 from course.pipeline.journey import TEMPLATES, from_template, journey_to_json
+from tests.form_page import FormPage
 
 URL = "/exercises/journey"
 
@@ -23,66 +23,10 @@ URL = "/exercises/journey"
 # ---------------------------------------------------------------- helpers: the page as a browser sees it
 
 
-class Page(HTMLParser):
-    """Collect what a browser would: ids, the exercise form's fields, and the buttons' names."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: list[str] = []
-        self.fields: dict[str, list[str]] = {}
-        self.buttons: dict[str, str] = {}  # action value -> accessible name (all text inside)
-        self._in_form = False
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._button: str | None = None
-        self._text = ""
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if "id" in a:
-            self.ids.append(a["id"])
-        if tag == "form" and "data-autosave" in a:
-            self._in_form = True
-        if not self._in_form:
-            return
-        name = a.get("name", "")
-        if tag == "input" and a.get("type") in ("checkbox", "radio"):
-            if "checked" in a:
-                self.fields.setdefault(name, []).append(a.get("value", "on"))
-        elif tag == "input":
-            self.fields.setdefault(name, []).append(a.get("value", ""))
-        elif tag == "textarea":
-            self._textarea, self._text = name, ""
-        elif tag == "select":
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields[self._select] = [a["value"]]
-        elif tag == "button" and name == "action":
-            self._button, self._text = a["value"], ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._in_form = False
-        elif tag == "textarea" and self._textarea is not None:
-            self.fields.setdefault(self._textarea, []).append(self._text)
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "button" and self._button is not None:
-            assert self._button == "save" or self._button not in self.buttons, f"two buttons do {self._button}"
-            self.buttons[self._button] = " ".join(self._text.split())
-            self._button = None
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None or self._button is not None:
-            self._text += data
-
-
-def page(client) -> Page:
+def page(client) -> FormPage:
     response = client.get(URL)
     assert response.status_code == 200
-    return Page(response.get_data(as_text=True))
+    return FormPage(response.get_data(as_text=True))
 
 
 def press(client, action: str = "", **changes: str | list[str]):
@@ -292,7 +236,7 @@ def test_enter_in_a_field_only_saves(client, learner):
 
 def test_every_button_has_a_unique_name_with_the_phase_number_and_name(client, learner):
     start_from(client, "gartner")
-    buttons = page(client).buttons  # Page() fails on two buttons with the same action
+    buttons = page(client).buttons  # FormPage() fails on two buttons with the same action
     assert buttons["up-phase:1"] == "Move up: phase 2 “Solution exploration”"
     assert buttons["down-phase:1"] == "Move down: phase 2 “Solution exploration”"
     assert buttons["remove-phase:1"] == "Remove phase 2 “Solution exploration”"
