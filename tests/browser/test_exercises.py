@@ -5,19 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
+from course.seed_work import CRITERIA  # buyer-verified; each exit is the next stage's entry (C12)
 from tests.browser.conftest import assert_accessible
-
-# Buyer-verified criteria for the four Gartner stages; each exit is the next stage's entry (C12).
-CRITERIA = [
-    ("Maintenance manager named the economic buyer in an email",
-     "VP Operations agreed in writing that breakdowns are a priority this year"),
-    ("VP Operations agreed in writing that breakdowns are a priority this year",
-     "VP Operations approved the written recap of the cost of breakdowns"),
-    ("VP Operations approved the written recap of the cost of breakdowns",
-     "Buying committee approved the written requirements list"),
-    ("Buying committee approved the written requirements list",
-     "Economic buyer signed the order form"),
-]
 
 
 def sign_up(page, email):  # type: ignore[no-untyped-def]
