@@ -97,17 +97,27 @@ def create_user(email: str, name: str, password: str, role: str = "learner",
     return user
 
 
+def new_password(label: str) -> PasswordField:
+    """The password someone chooses (registering or accepting an invitation), with the rule shown."""
+    return PasswordField(label, description=PASSWORD_RULE, validators=[
+        InputRequired("Choose a password."),
+        Length(min=10, max=200, message="Use at least 10 characters (and at most 200).")])
+
+
+def password_again() -> PasswordField:
+    """The same password typed a second time; it must match the field named "password"."""
+    return PasswordField("Repeat the password", validators=[
+        InputRequired("Type the password again."),
+        EqualTo("password", message="The two passwords differ.")])
+
+
 class RegisterForm(FlaskForm):
     name = StringField("Your name", validators=[InputRequired("Enter your name."), Length(max=120)])
     email = EmailField("Email", validators=[InputRequired("Enter your email address."),
                                             Email("Enter an email address like name@company.com."),
                                             Length(max=254)])
-    password = PasswordField("Password", description=PASSWORD_RULE, validators=[
-        InputRequired("Choose a password."),
-        Length(min=10, max=200, message="Use at least 10 characters (and at most 200).")])
-    confirm = PasswordField("Repeat the password", validators=[
-        InputRequired("Type the password again."),
-        EqualTo("password", message="The two passwords differ.")])
+    password = new_password("Password")
+    confirm = password_again()
 
     def validate_email(self, field: EmailField) -> None:
         if find_user(field.data or ""):

@@ -15,10 +15,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import login_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from wtforms import PasswordField
-from wtforms.validators import EqualTo, InputRequired, Length
 
-from .auth import PASSWORD_RULE
+from .auth import new_password, password_again
 from .extensions import db
 from .models import User
 
@@ -81,12 +79,8 @@ def _fingerprint(password_hash: str) -> str:
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField("Choose a password", description=PASSWORD_RULE, validators=[
-        InputRequired("Choose a password."),
-        Length(min=10, max=200, message="Use at least 10 characters (and at most 200).")])
-    confirm = PasswordField("Repeat the password", validators=[
-        InputRequired("Type the password again."),
-        EqualTo("password", message="The two passwords differ.")])
+    password = new_password("Choose a password")
+    confirm = password_again()
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
