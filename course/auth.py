@@ -20,7 +20,8 @@ from .models import LoginFailure, User, utcnow
 
 bp = Blueprint("auth", __name__)
 
-PASSWORD_RULE = "At least 10 characters. A short sentence is easy to remember and hard to guess."
+MIN_PASSWORD = 10
+PASSWORD_RULE = f"At least {MIN_PASSWORD} characters. A short sentence is easy to remember and hard to guess."
 
 
 RESUME = "resume:"  # prefix of the fields a sign-in carries for a form posted while signed out
@@ -101,7 +102,7 @@ def new_password(label: str) -> PasswordField:
     """The password someone chooses (registering or accepting an invitation), with the rule shown."""
     return PasswordField(label, description=PASSWORD_RULE, validators=[
         InputRequired("Choose a password."),
-        Length(min=10, max=200, message="Use at least 10 characters (and at most 200).")])
+        Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters (and at most 200).")])
 
 
 def password_again() -> PasswordField:

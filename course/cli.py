@@ -25,12 +25,12 @@ def register_cli(app: Flask) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_user_command(email: str, name: str, role: str, password: str) -> None:
     """Create an account (asks for anything not given)."""
-    from .auth import create_user, find_user
+    from .auth import MIN_PASSWORD, create_user, find_user
 
     if find_user(email):
         raise click.ClickException(f"an account with {email} exists already")
-    if len(password) < 10:
-        raise click.ClickException("the password needs at least 10 characters")
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
     create_user(email, name, password, role)
     db.session.commit()
     click.echo(f"Created {role} {email}.")
