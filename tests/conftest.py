@@ -77,11 +77,17 @@ class FreshRequestClient(FlaskClient):
         return response
 
 
-@pytest.fixture
-def app() -> Iterator[Flask]:
-    app = create_app(app_settings())
+def make_app(**settings: object) -> Flask:
+    """The real app on the test settings, whose test clients run each request afresh."""
+    app = create_app(app_settings(**settings))
     app.test_client_class = FreshRequestClient
     add_test_templates(app)
+    return app
+
+
+@pytest.fixture
+def app() -> Iterator[Flask]:
+    app = make_app()
     with app.app_context():
         db.create_all()
         yield app
@@ -144,8 +150,7 @@ def lesson_reader(tmp_path: Path) -> Iterator[Callable[[str, str], FlaskClient]]
         content = tmp_path / "content"
         content.mkdir()
         (content / filename).write_text(text)
-        app = create_app(app_settings(CONTENT_DIR=str(content), QUIZ_DIR=str(tmp_path)))
-        add_test_templates(app)
+        app = make_app(CONTENT_DIR=str(content), QUIZ_DIR=str(tmp_path))
         context = app.app_context()
         context.push()
         contexts.append(context)

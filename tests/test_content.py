@@ -6,19 +6,18 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import escape
 
-from course import create_app
 from course.catalog import load_catalog
 from course.config import ROOT
 from course.extensions import db
 from course.seed import right_answers
-from tests.conftest import app_settings
+from tests.conftest import make_app
 
 CATALOG = load_catalog(ROOT / "content", ROOT / "quizzes")
 
 
 @pytest.fixture
 def real_client(make_user):
-    app = create_app(app_settings(CONTENT_DIR=str(ROOT / "content"), QUIZ_DIR=str(ROOT / "quizzes")))
+    app = make_app(CONTENT_DIR=str(ROOT / "content"), QUIZ_DIR=str(ROOT / "quizzes"))
     with app.app_context():
         db.create_all()
         client = app.test_client()
