@@ -35,6 +35,13 @@ def work_for(user_id: int, kind: str) -> ExerciseWork | None:
         ExerciseWork.user_id == user_id, ExerciseWork.kind == kind))
 
 
+def works_of(user_id: int, *options: Any) -> dict[str, ExerciseWork]:
+    """Every exercise one person has started, by kind, in one query (`options` such as a
+    selectinload of the submissions)."""
+    return {work.kind: work for work in db.session.scalars(
+        sa.select(ExerciseWork).where(ExerciseWork.user_id == user_id).options(*options))}
+
+
 def start_work(user_id: int, spec: ExerciseKind) -> ExerciseWork:
     work = ExerciseWork(user_id=user_id, kind=spec.kind, data=spec.start(), version=1, status="draft")
     db.session.add(work)

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from . import playbook_markdown as md
 from .exercise_kinds import REGISTRY
-from .exercises import work_for
+from .exercises import works_of
 from .models import ExerciseWork
 
 bp = Blueprint("playbook", __name__)
@@ -20,11 +21,12 @@ ORDER = ("journey", "criteria", "sizer", "cadence")
 def _parts(user_id: int) -> list[dict[str, Any]]:
     """Each exercise with its latest submitted version, else its draft."""
     parts = []
+    works = works_of(user_id, selectinload(ExerciseWork.submissions))
     for kind in ORDER:
         spec = REGISTRY.get(kind)
         if spec is None:
             continue
-        work: ExerciseWork | None = work_for(user_id, kind)
+        work = works.get(kind)
         last = work.submissions[-1] if work and work.submissions else None
         parts.append({"spec": spec, "work": work, "data": (last.data if last else work.data) if work else None,
                       "source": f"Submitted version {last.number}" if last else ("Draft" if work else "Not started")})

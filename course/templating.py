@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, current_app, g, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -72,9 +72,15 @@ def exercise_spec(kind: str):  # type: ignore[no-untyped-def]
 
 
 def my_work(kind: str):  # type: ignore[no-untyped-def]
-    from .exercises import work_for
+    """The signed-in person's work on one exercise. All of it is read once per request: a lesson
+    may embed several exercises, and each embed asks."""
+    from .exercises import works_of
 
-    return work_for(current_user.id, kind) if current_user.is_authenticated else None
+    if not current_user.is_authenticated:
+        return None
+    if "my_works" not in g:
+        g.my_works = works_of(current_user.id)
+    return g.my_works.get(kind)
 
 
 def register_template_helpers(app: Flask) -> None:

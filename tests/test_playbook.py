@@ -5,6 +5,7 @@ from course.catalog import EXERCISE_KINDS
 from course.exercise_kinds import REGISTRY
 from course.extensions import db
 from course.models import ExerciseWork, Submission
+from tests.conftest import counted_queries
 
 JOURNEY = {"template": "gartner", "phases": [
     {"name": "Problem identification", "buyer_goal": "Agree what breakdowns cost", "questions": ["How much?"],
@@ -69,3 +70,35 @@ def test_a_module_completes_only_once_its_exercise_is_submitted(lesson_reader, m
     client.post("/exercises/note", data={"version": "1", "title": "Done", "submit": "1"})
     assert "1 of 1 modules complete" in client.get("/course").get_data(as_text=True)
     assert "Continue the exercise" in client.get("/lessons/practice").get_data(as_text=True)
+
+
+def test_the_playbook_reads_all_four_exercises_in_a_fixed_number_of_queries(client, make_user, login):
+    def queries(user) -> int:  # type: ignore[no-untyped-def]
+        login(user)
+        with counted_queries() as statements:
+            assert client.get("/playbook").status_code == 200
+        client.post("/logout")
+        return len(statements)
+
+    some, everything = make_user(), make_user()
+    for user in (some, everything):
+        for kind, data in (("journey", JOURNEY), ("criteria", CRITERIA)):
+            add_work(user, kind, data, submitted=True)
+    for kind in ("sizer", "cadence"):
+        add_work(everything, kind, REGISTRY[kind].start())
+    assert queries(everything) == queries(some)
+
+
+CAPSTONE = ("---\nslug: capstone\ntitle: Capstone\nminutes: 5\nsummary: S.\nobjectives: [Do it]\n"
+            "exercises: [note, journey]\n---\n## Two\n\n[[exercise note]]\n\n[[exercise journey]]\n")
+
+
+def test_a_lesson_reads_its_exercises_in_one_query_however_many_it_embeds(lesson_reader, monkeypatch):
+    monkeypatch.setitem(EXERCISE_KINDS, "note", frozenset())
+    client = lesson_reader("01-capstone.md", CAPSTONE)
+    client.get("/lessons/capstone")  # the first view is written down; count a re-read
+    with counted_queries() as statements:
+        lesson = client.get("/lessons/capstone").get_data(as_text=True)
+    assert lesson.count("Start the exercise") == 2
+    work_reads = [s for s in statements if "FROM exercise_work" in s]
+    assert len(work_reads) == 2  # exercise statuses for progress, then the embeds' work: one query for both
