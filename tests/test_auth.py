@@ -93,6 +93,14 @@ def test_remember_me_sets_a_lasting_http_only_cookie(client, make_user):
     assert "HttpOnly" in cookie and "Expires=" in cookie
 
 
+def test_remember_me_signs_the_person_back_in_when_the_browser_session_has_ended(client, make_user):
+    user = make_user(name="Rosa Remembered")
+    client.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    client.delete_cookie("session")  # the browser was closed: only the lasting cookie is left
+    page = client.get("/progress")
+    assert page.status_code == 200 and "Rosa Remembered" in page.text
+
+
 def test_forms_need_a_csrf_token():
     from course import create_app
 
